@@ -1,0 +1,255 @@
+//! One error type for the whole API, rendered as `application/problem+json`.
+
+mod fallback;
+mod problem;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use persistence::DbError;
+
+pub use fallback::{RouteTable, path_config, query_config, unmatched_route};
+pub use problem::{FieldError, Problem};
+
+use crate::request_context;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Every way a request can fail, by meaning. Internal causes are logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON at all (syntax error, empty, wrong encoding).
+    #[error("malformed request body: {0}")]
+    MalformedBody(String),
+    /// A path or query parameter has the wrong form.
+    #[error("invalid parameter")]
+    InvalidParameter(Vec<FieldError>),
+    /// The body is JSON but some fields are missing, mistyped, unknown or invalid.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    /// No usable credentials. `detail` says which check failed, never which secret.
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
+    /// The request conflicts with existing state, e.g. a duplicate email.
+    #[error("conflict: {detail}")]
+    Conflict {
+        detail: String,
+        existing_id: Option<uuid::Uuid>,
+    },
+    /// `If-Match` named a version that is no longer current.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// The database cannot be reached or the pool is exhausted; worth retrying.
+    #[error("service unavailable")]
+    Unavailable { retry_after_secs: u64 },
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// The problem `type` slug and `title` of each variant: stable, documented, translatable.
+    fn kind(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::MalformedBody(_) => ("malformed-body", "The request body is not valid JSON"),
+            Self::InvalidParameter(_) => ("invalid-parameter", "A request parameter is invalid"),
+            Self::Validation(_) => ("validation-failed", "The request body has invalid fields"),
+            Self::UnsupportedMediaType => (
+                "unsupported-media-type",
+                "The request body must be application/json",
+            ),
+            Self::PayloadTooLarge { .. } => ("payload-too-large", "The request body is too large"),
+            Self::Unauthorized(_) => ("unauthorized", "Authentication is required"),
+            Self::Forbidden => ("forbidden", "You do not have permission for this action"),
+            Self::NotFound => ("not-found", "The resource was not found"),
+            Self::MethodNotAllowed { .. } => (
+                "method-not-allowed",
+                "The method is not allowed on this resource",
+            ),
+            Self::Conflict { .. } => ("conflict", "The request conflicts with existing data"),
+            Self::PreconditionFailed => (
+                "precondition-failed",
+                "The resource has changed since you read it",
+            ),
+            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            Self::Unavailable { .. } => (
+                "service-unavailable",
+                "The service is temporarily unavailable",
+            ),
+            Self::Internal(_) => ("internal-error", "An unexpected error occurred"),
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::MalformedBody(detail) => Some(detail.clone()),
+            Self::InvalidParameter(errors) | Self::Validation(errors) => Some(match errors.len() {
+                1 => "1 field is invalid".to_owned(),
+                n => format!("{n} fields are invalid"),
+            }),
+            Self::PayloadTooLarge { limit } => Some(format!("the limit is {limit} bytes")),
+            Self::Unauthorized(detail) => Some((*detail).to_owned()),
+            Self::Conflict { detail, .. } => Some(detail.clone()),
+            Self::PreconditionFailed => {
+                Some("fetch the resource again and retry with its current ETag".to_owned())
+            }
+            Self::TooManyRequests { retry_after_secs } | Self::Unavailable { retry_after_secs } => {
+                Some(format!("retry after {retry_after_secs} seconds"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The body of this error for the request being served.
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.kind();
+        let context = request_context::current();
+        Problem {
+            problem_type: format!("/problems/{slug}"),
+            title: title.to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            instance: context.as_ref().map(|c| c.path.clone()),
+            request_id: context.map(|c| c.request_id),
+            errors: match self {
+                Self::InvalidParameter(errors) | Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+            existing_id: match self {
+                Self::Conflict { existing_id, .. } => *existing_id,
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::MalformedBody(_) | Self::InvalidParameter(_) => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            let request_id = request_context::current().map(|c| c.request_id);
+            tracing::error!(request_id, error = format!("{cause:#}"), "internal error");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        match self {
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"uniikki\""));
+            }
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            Self::TooManyRequests { retry_after_secs } | Self::Unavailable { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        response.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::Unavailable(cause) => {
+                tracing::warn!(cause, "database unavailable");
+                Self::Unavailable {
+                    retry_after_secs: 5,
+                }
+            }
+            DbError::NotFound => Self::NotFound,
+            DbError::UniqueViolation { constraint } => Self::Internal(anyhow::anyhow!(
+                "unique constraint `{constraint}` violated where the caller expected none"
+            )),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_variant_has_its_status() {
+        let cases: Vec<(ApiError, u16)> = vec![
+            (ApiError::MalformedBody("x".into()), 400),
+            (ApiError::InvalidParameter(vec![]), 400),
+            (ApiError::Validation(vec![]), 422),
+            (ApiError::UnsupportedMediaType, 415),
+            (ApiError::PayloadTooLarge { limit: 1 }, 413),
+            (ApiError::Unauthorized("x"), 401),
+            (ApiError::Forbidden, 403),
+            (ApiError::NotFound, 404),
+            (ApiError::MethodNotAllowed { allow: vec![] }, 405),
+            (
+                ApiError::Conflict {
+                    detail: "x".into(),
+                    existing_id: None,
+                },
+                409,
+            ),
+            (ApiError::PreconditionFailed, 412),
+            (
+                ApiError::TooManyRequests {
+                    retry_after_secs: 1,
+                },
+                429,
+            ),
+            (
+                ApiError::Unavailable {
+                    retry_after_secs: 1,
+                },
+                503,
+            ),
+            (ApiError::Internal(anyhow::anyhow!("boom")), 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.status_code().as_u16(), status, "{error:?}");
+            assert_eq!(error.problem().status, status, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn internal_errors_never_show_their_cause() {
+        let problem = ApiError::Internal(anyhow::anyhow!("SELECT secret FROM x")).problem();
+        let body = serde_json::to_string(&problem).unwrap();
+        assert!(!body.contains("SELECT"), "{body}");
+    }
+
+    #[test]
+    fn a_database_outage_is_a_503_with_retry_after() {
+        let response = ApiError::from(DbError::Unavailable("down".into())).error_response();
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
+    }
+}

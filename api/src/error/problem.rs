@@ -1,0 +1,88 @@
+//! The RFC 9457 problem document every error response carries.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::request_context::RequestContext;
+
+/// An error response (`application/problem+json`, RFC 9457). `type` identifies the kind of
+/// problem and is stable; `title` is its short human summary; `detail` explains this
+/// occurrence. Quote `request_id` when reporting a problem.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation-failed",
+    "title": "The request body has invalid fields",
+    "status": 422,
+    "detail": "1 field is invalid",
+    "instance": "/api/v1/customers",
+    "request_id": "01934b6e-8f5e-7c3a-9d2b-5f1e2a3b4c5d",
+    "errors": [{"field": "email", "code": "email", "message": "must be an email address"}]
+}))]
+pub struct Problem {
+    /// A URI reference naming the problem kind, e.g. `/problems/not-found`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    /// The HTTP status code, repeated for clients that only see the body.
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The request path this problem occurred on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The `X-Request-Id` of the request, for support and log correlation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// One entry per invalid field (validation problems only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// On a conflict with an existing resource: that resource's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<uuid::Uuid>,
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the field in the body, dotted for nested fields (`address.postal_code`), or the
+    /// name of the path or query parameter.
+    #[schema(example = "email")]
+    pub field: String,
+    /// A stable machine-readable code (`required`, `invalid_type`, `unknown_field`, `length`, …).
+    #[schema(example = "email")]
+    pub code: String,
+    /// A human-readable explanation.
+    #[schema(example = "must be an email address")]
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem that only knows its status: for errors made outside our own code.
+    pub fn for_status(status: actix_web::http::StatusCode, context: &RequestContext) -> Self {
+        let title = status.canonical_reason().unwrap_or("Error");
+        Self {
+            problem_type: "about:blank".to_owned(),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail: None,
+            instance: Some(context.path.clone()),
+            request_id: Some(context.request_id.clone()),
+            errors: Vec::new(),
+            existing_id: None,
+        }
+    }
+}
+
+impl FieldError {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The JSON body extractor every endpoint uses: content type checked, size bounded, parsed with
+//! the path of a bad field, then validated. Each failure is a problem response naming the field.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest body accepted, from settings; registered as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body of type `T`, parsed and validated. Request types should use
+/// `#[serde(deny_unknown_fields)]` so a misspelt or forbidden field is refused, not ignored.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> FromRequest for Json<T>
+where
+    T: DeserializeOwned + Validate + 'static,
+{
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map_or(64 * 1024, |l| l.0);
+        let checked = check_headers(req, limit);
+        let mut payload = payload.take();
+        Box::pin(async move {
+            checked?;
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let value: T = parse(&body)?;
+            value
+                .validate()
+                .map_err(|e| ApiError::Validation(field_errors(&e)))?;
+            Ok(Json(value))
+        })
+    }
+}
+
+/// Refuses a non-JSON content type and an announced length over the limit before reading.
+fn check_headers(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
+    let is_json =
+        req.mime_type().ok().flatten().is_some_and(|m| {
+            m.essence_str() == "application/json" || m.suffix() == Some(mime::JSON)
+        });
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|len| len > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    Ok(())
+}
+
+/// Parses with the path of the offending field. Syntax errors are 400; well-formed JSON of the
+/// wrong shape is 422 with the field named.
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let value = result.map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if !inner.is_data() {
+            return ApiError::MalformedBody(inner.to_string());
+        }
+        // Serde stops at the first data error; bad syntax later in the body still wins.
+        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            return ApiError::MalformedBody(syntax.to_string());
+        }
+        ApiError::Validation(vec![data_error(&path, &inner.to_string())])
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    Ok(value)
+}
+
+/// Turns serde's message into a field error. Serde says "missing field `x`" at the parent's
+/// path and "unknown field `x`" at the field's own path; both name the field in the message.
+fn data_error(path: &str, message: &str) -> FieldError {
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned();
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let join = |parent: &str, name: String| {
+        if parent == "." || parent.is_empty() {
+            name
+        } else {
+            format!("{parent}.{name}")
+        }
+    };
+    if let Some(name) = named("missing field `") {
+        return FieldError::new(join(path, name), "required", "is required");
+    }
+    if message.starts_with("unknown field `") {
+        return FieldError::new(path, "unknown_field", message);
+    }
+    if path == "." {
+        // Every request body of this API is an object; serde's wording for an array or a
+        // scalar ("invalid length 0, expected struct …") helps nobody.
+        return FieldError::new("body", "invalid_type", "the body must be a JSON object");
+    }
+    let code = if message.starts_with("invalid type") {
+        "invalid_type"
+    } else {
+        "invalid_value"
+    };
+    FieldError::new(path, code, message)
+}
+
+/// Flattens validator's nested errors into `{field, code, message}` with dotted paths.
+pub(crate) fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| {
+                let message = e
+                    .message
+                    .as_ref()
+                    .map_or_else(|| e.code.to_string(), |m| m.to_string());
+                FieldError::new(path.clone(), e.code.to_string(), message)
+            })),
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        #[validate(length(min = 1, max = 5, message = "must be 1 to 5 characters"))]
+        name: String,
+        #[validate(nested)]
+        address: Option<Address>,
+    }
+
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    struct Address {
+        #[validate(length(equal = 5, message = "must be 5 digits"))]
+        postal_code: String,
+    }
+
+    fn errors_of(raw: &str) -> (u16, Vec<FieldError>) {
+        use actix_web::ResponseError;
+        let err = match parse::<Body>(raw.as_bytes()) {
+            Ok(body) => match body.validate() {
+                Ok(()) => panic!("{raw} should have failed"),
+                Err(e) => ApiError::Validation(field_errors(&e)),
+            },
+            Err(e) => e,
+        };
+        let errors = match &err {
+            ApiError::Validation(errors) => errors.clone(),
+            _ => vec![],
+        };
+        (err.status_code().as_u16(), errors)
+    }
+
+    #[test]
+    fn table_of_bad_bodies() {
+        let cases = [
+            ("{", 400, None),
+            ("", 400, None),
+            ("{} x", 400, None),
+            ("{}", 422, Some(("name", "required"))),
+            (r#"{"name": 5}"#, 422, Some(("name", "invalid_type"))),
+            (
+                r#"{"name": "a", "role": "admin"}"#,
+                422,
+                Some(("role", "unknown_field")),
+            ),
+            (
+                r#"{"name": "a", "address": {}}"#,
+                422,
+                Some(("address.postal_code", "required")),
+            ),
+            (r#"{"name": "toolong"}"#, 422, Some(("name", "length"))),
+            (
+                r#"{"name": "a", "address": {"postal_code": "1"}}"#,
+                422,
+                Some(("address.postal_code", "length")),
+            ),
+            ("[]", 422, Some(("body", "invalid_type"))),
+        ];
+        for (raw, status, field) in cases {
+            let (got_status, errors) = errors_of(raw);
+            assert_eq!(got_status, status, "{raw}");
+            if let Some((name, code)) = field {
+                assert_eq!(errors.len(), 1, "{raw}: {errors:?}");
+                assert_eq!(
+                    (errors[0].field.as_str(), errors[0].code.as_str()),
+                    (name, code),
+                    "{raw}"
+                );
+            }
+        }
+    }
+}

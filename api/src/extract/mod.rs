@@ -1,0 +1,5 @@
+//! Request extractors that turn every malformed input into a problem response.
+
+mod json;
+
+pub use json::{BodyLimit, Json};

@@ -1,0 +1,16 @@
+//! The HTTP API of the UniikkiÄäni customer register: actix-web handlers, authentication,
+//! errors, the OpenAPI contract, and the server start-up shared by `uniikki serve` and tests.
+
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod request_context;
+pub mod routes;
+pub mod settings;
+pub mod signing_key;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,171 @@
+//! Documents the problem responses every operation can give, derived from what the operation
+//! has (a body, credentials, path or query parameters), so no endpoint can forget one.
+
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{Object, Type};
+use utoipa::openapi::{
+    ContentBuilder, HeaderBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder, Schema,
+};
+
+use crate::error::PROBLEM_JSON;
+
+/// A reusable problem response: component name, status, description, extra header.
+struct ProblemResponse {
+    name: &'static str,
+    status: &'static str,
+    description: &'static str,
+    header: Option<(&'static str, &'static str)>,
+}
+
+const BAD_REQUEST: ProblemResponse = ProblemResponse {
+    name: "BadRequest",
+    status: "400",
+    description: "The body is not valid JSON, or a path or query parameter is malformed",
+    header: None,
+};
+const UNAUTHORIZED: ProblemResponse = ProblemResponse {
+    name: "Unauthorized",
+    status: "401",
+    description: "Credentials are missing, invalid or expired",
+    header: Some((
+        "WWW-Authenticate",
+        "The authentication scheme to use (Bearer)",
+    )),
+};
+const FORBIDDEN: ProblemResponse = ProblemResponse {
+    name: "Forbidden",
+    status: "403",
+    description: "The caller may not do this (or must change a one-time password first)",
+    header: None,
+};
+const NOT_FOUND: ProblemResponse = ProblemResponse {
+    name: "NotFound",
+    status: "404",
+    description: "No such resource, or not one the caller may see",
+    header: None,
+};
+const PAYLOAD_TOO_LARGE: ProblemResponse = ProblemResponse {
+    name: "PayloadTooLarge",
+    status: "413",
+    description: "The body exceeds the size limit",
+    header: None,
+};
+const UNSUPPORTED_MEDIA_TYPE: ProblemResponse = ProblemResponse {
+    name: "UnsupportedMediaType",
+    status: "415",
+    description: "The body is not `application/json`",
+    header: None,
+};
+const UNPROCESSABLE: ProblemResponse = ProblemResponse {
+    name: "ValidationFailed",
+    status: "422",
+    description: "The body has missing, unknown, mistyped or invalid fields; `errors` lists each",
+    header: None,
+};
+const INTERNAL: ProblemResponse = ProblemResponse {
+    name: "InternalError",
+    status: "500",
+    description: "An unexpected error; the cause is logged under the request id",
+    header: None,
+};
+const UNAVAILABLE: ProblemResponse = ProblemResponse {
+    name: "ServiceUnavailable",
+    status: "503",
+    description: "The database is temporarily unreachable or busy; retry later",
+    header: Some(("Retry-After", "Seconds to wait before retrying")),
+};
+
+const ALL: [&ProblemResponse; 9] = [
+    &BAD_REQUEST,
+    &UNAUTHORIZED,
+    &FORBIDDEN,
+    &NOT_FOUND,
+    &PAYLOAD_TOO_LARGE,
+    &UNSUPPORTED_MEDIA_TYPE,
+    &UNPROCESSABLE,
+    &INTERNAL,
+    &UNAVAILABLE,
+];
+
+/// Adds the shared problem responses to the components and references them from each
+/// operation that can give them. A response an operation documents itself is kept.
+pub fn document_problem_responses(doc: &mut OpenApi) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    for problem in ALL {
+        components
+            .responses
+            .insert(problem.name.to_owned(), RefOr::T(response(problem)));
+    }
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let touches_database = path.starts_with("/api/");
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for problem in applicable(operation, touches_database) {
+                operation
+                    .responses
+                    .responses
+                    .entry(problem.status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(problem.name)));
+            }
+        }
+    }
+}
+
+fn applicable(operation: &Operation, touches_database: bool) -> Vec<&'static ProblemResponse> {
+    let has_parameter = |place: ParameterIn| {
+        operation.parameters.iter().flatten().any(|p| match p {
+            RefOr::T(p) => p.parameter_in == place,
+            RefOr::Ref(_) => false,
+        })
+    };
+    let secured = operation
+        .security
+        .as_ref()
+        .is_some_and(|reqs| reqs.iter().any(|r| *r != Default::default()));
+    let mut out = vec![&INTERNAL];
+    if operation.request_body.is_some() {
+        out.extend([
+            &BAD_REQUEST,
+            &PAYLOAD_TOO_LARGE,
+            &UNSUPPORTED_MEDIA_TYPE,
+            &UNPROCESSABLE,
+        ]);
+    }
+    if has_parameter(ParameterIn::Query) {
+        out.push(&BAD_REQUEST);
+    }
+    if has_parameter(ParameterIn::Path) {
+        out.extend([&BAD_REQUEST, &NOT_FOUND]);
+    }
+    if secured {
+        out.extend([&UNAUTHORIZED, &FORBIDDEN]);
+    }
+    if touches_database {
+        out.push(&UNAVAILABLE);
+    }
+    out
+}
+
+fn response(problem: &ProblemResponse) -> Response {
+    let content = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Problem")))
+        .build();
+    let mut builder = ResponseBuilder::new()
+        .description(problem.description)
+        .content(PROBLEM_JSON, content);
+    if let Some((name, description)) = problem.header {
+        let schema = Schema::Object(Object::with_type(Type::String));
+        let header = HeaderBuilder::new()
+            .schema(Some(schema))
+            .description(Some(description))
+            .build();
+        builder = builder.header(name, header);
+    }
+    builder.build()
+}

@@ -1,0 +1,50 @@
+//! The OpenAPI contract, built from the code. `uniikki openapi` prints it; the committed
+//! `openapi.yaml` must equal it (a test fails when they drift).
+
+mod errors;
+mod security;
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, Problem};
+use crate::routes;
+use security::SecuritySchemes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "UniikkiÄäni customer register API",
+        description = "The customer register of UniikkiÄäni Oy, a Finnish voice and singing school: \
+customers and their guardians, bookings and enrolments, webshop orders and invoices, surveys, \
+the UniikkiLista notification list, consents and data-subject rights.\n\n\
+Errors are `application/problem+json` (RFC 9457) with a stable `type`; validation errors list \
+each invalid field in `errors`. Every response carries `X-Request-Id`.",
+        contact(name = "UniikkiÄäni Oy", email = "info@uniikkiaani.fi", url = "https://uniikkiaani.fi"),
+        license(name = "Proprietary")
+    ),
+    servers((url = "/", description = "The server that serves this document")),
+    components(schemas(Problem, FieldError)),
+    modifiers(&SecuritySchemes),
+    tags((name = "operations", description = "Health, readiness and metrics"))
+)]
+struct ApiDoc;
+
+/// The complete document: every registered route, with the problem responses each can give.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    errors::document_problem_responses(&mut doc);
+    doc
+}
+
+/// The document as YAML, exactly as committed in `openapi.yaml`.
+pub fn yaml() -> String {
+    document()
+        .to_yaml()
+        .expect("the OpenAPI document serialises")
+}

@@ -1,0 +1,351 @@
+//! Settings, layered: built-in defaults, then an optional TOML file (`UNIIKKI_CONFIG`), then
+//! `UNIIKKI_*` environment variables (and `DATABASE_URL`). Validated once at start; nothing
+//! reads the environment after that.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `DATABASE_URL` | `sqlite://data/uniikki.db` | SQLite file or `postgres://…` |
+//! | `UNIIKKI_CONFIG` | none | path of an optional TOML file with the same keys in lower case |
+//! | `UNIIKKI_ENV` | `development` | `production` demands an explicit strong signing secret |
+//! | `UNIIKKI_LISTEN` | `127.0.0.1:8080` | address and port to serve on |
+//! | `UNIIKKI_DATA_DIR` | `data` | where a generated signing secret is kept |
+//! | `UNIIKKI_JWT_SECRET` | generated | token-signing secret, at least 32 bytes |
+//! | `UNIIKKI_DB_POOL_SIZE` | `16` | most database connections held |
+//! | `UNIIKKI_DB_MIN_IDLE` | pool size | connections kept open while idle |
+//! | `UNIIKKI_DB_ACQUIRE_TIMEOUT_MS` | `3000` | wait for a free connection before answering 503 |
+//! | `UNIIKKI_SQLITE_BUSY_TIMEOUT_MS` | `5000` | SQLite wait on a lock held by another connection |
+//! | `UNIIKKI_WORKERS` | CPU cores | HTTP worker threads |
+//! | `UNIIKKI_MAX_BODY_BYTES` | `65536` | largest accepted request body |
+//! | `UNIIKKI_CORS_ORIGINS` | none | comma-separated origins allowed to call from a browser |
+//! | `UNIIKKI_LOG_FORMAT` | `text` | `text` for people, `json` for log collectors |
+//! | `UNIIKKI_LOG` | `info` | log filter (`tracing` env-filter syntax) |
+//! | `UNIIKKI_SHUTDOWN_TIMEOUT_SECS` | `30` | grace period for in-flight requests on SIGTERM/SIGINT |
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use persistence::{DatabaseUrl, PoolSettings};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer};
+
+/// The shortest signing secret accepted: 256 bits of key material for HMAC-SHA256.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// Where the server runs; production refuses unsafe defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Production,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Every setting, as read. See the module documentation for each variable.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub env: Environment,
+    #[serde(default = "defaults::listen")]
+    pub listen: SocketAddr,
+    #[serde(default = "defaults::database_url", deserialize_with = "database_url")]
+    pub database_url: DatabaseUrl,
+    #[serde(default = "defaults::data_dir")]
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub jwt_secret: Option<SecretString>,
+    #[serde(default = "defaults::pool_size")]
+    pub db_pool_size: u32,
+    #[serde(default)]
+    pub db_min_idle: Option<u32>,
+    #[serde(default = "defaults::acquire_timeout_ms")]
+    pub db_acquire_timeout_ms: u64,
+    #[serde(default = "defaults::busy_timeout_ms")]
+    pub sqlite_busy_timeout_ms: u64,
+    #[serde(default)]
+    pub workers: Option<usize>,
+    #[serde(default = "defaults::max_body_bytes")]
+    pub max_body_bytes: usize,
+    #[serde(default, deserialize_with = "comma_list")]
+    pub cors_origins: Vec<String>,
+    #[serde(default)]
+    pub log_format: LogFormat,
+    #[serde(default = "defaults::log")]
+    pub log: String,
+    #[serde(default = "defaults::shutdown_timeout_secs")]
+    pub shutdown_timeout_secs: u64,
+}
+
+mod defaults {
+    use super::*;
+
+    pub fn listen() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 8080))
+    }
+    pub fn database_url() -> DatabaseUrl {
+        DatabaseUrl::Sqlite(PathBuf::from("data/uniikki.db"))
+    }
+    pub fn data_dir() -> PathBuf {
+        PathBuf::from("data")
+    }
+    pub fn pool_size() -> u32 {
+        16
+    }
+    pub fn acquire_timeout_ms() -> u64 {
+        3_000
+    }
+    pub fn busy_timeout_ms() -> u64 {
+        5_000
+    }
+    pub fn max_body_bytes() -> usize {
+        64 * 1024
+    }
+    pub fn log() -> String {
+        "info".to_owned()
+    }
+    pub fn shutdown_timeout_secs() -> u64 {
+        30
+    }
+}
+
+/// A setting that cannot be used, with the reason in words an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{0}")]
+    Unreadable(#[from] Box<figment::Error>),
+    #[error("setting {name}: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+fn invalid(name: &'static str, reason: impl Into<String>) -> SettingsError {
+    SettingsError::Invalid {
+        name,
+        reason: reason.into(),
+    }
+}
+
+impl Settings {
+    /// Reads the process environment (and the file `UNIIKKI_CONFIG` names) and validates.
+    pub fn from_env() -> Result<Self, SettingsError> {
+        let file = std::env::var_os("UNIIKKI_CONFIG").map(PathBuf::from);
+        let env = Figment::new()
+            .merge(Env::prefixed("UNIIKKI_").ignore(&["config"]))
+            .merge(Env::raw().only(&["DATABASE_URL"]));
+        Self::load(file.as_deref(), env)
+    }
+
+    /// The built-in defaults: what tests start from before overriding a field.
+    pub fn defaults() -> Self {
+        Self::load(None, Figment::new()).expect("the built-in defaults are valid")
+    }
+
+    /// Defaults, then the file, then `overrides` (the environment, or a test's values).
+    fn load(file: Option<&Path>, overrides: Figment) -> Result<Self, SettingsError> {
+        let mut figment = Figment::new();
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(invalid(
+                    "UNIIKKI_CONFIG",
+                    format!("no file at {}", file.display()),
+                ));
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let settings: Self = figment.merge(overrides).extract().map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what types alone cannot say.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        if !(1..=1024).contains(&self.db_pool_size) {
+            return Err(invalid(
+                "UNIIKKI_DB_POOL_SIZE",
+                "must be between 1 and 1024",
+            ));
+        }
+        if self.db_min_idle.is_some_and(|n| n > self.db_pool_size) {
+            return Err(invalid(
+                "UNIIKKI_DB_MIN_IDLE",
+                "must not exceed UNIIKKI_DB_POOL_SIZE",
+            ));
+        }
+        if !(10..=60_000).contains(&self.db_acquire_timeout_ms) {
+            return Err(invalid(
+                "UNIIKKI_DB_ACQUIRE_TIMEOUT_MS",
+                "must be between 10 and 60000",
+            ));
+        }
+        if self.workers == Some(0) {
+            return Err(invalid("UNIIKKI_WORKERS", "must be at least 1"));
+        }
+        if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
+            return Err(invalid(
+                "UNIIKKI_MAX_BODY_BYTES",
+                "must be between 1024 and 16777216",
+            ));
+        }
+        for origin in &self.cors_origins {
+            validate_origin(origin).map_err(|reason| invalid("UNIIKKI_CORS_ORIGINS", reason))?;
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {
+            return Err(invalid(
+                "UNIIKKI_LOG",
+                "is not a valid log filter (e.g. `info`)",
+            ));
+        }
+        match &self.jwt_secret {
+            Some(secret) if secret.expose_secret().len() < MIN_SECRET_BYTES => Err(invalid(
+                "UNIIKKI_JWT_SECRET",
+                format!("must be at least {MIN_SECRET_BYTES} bytes"),
+            )),
+            None if self.env == Environment::Production => Err(invalid(
+                "UNIIKKI_JWT_SECRET",
+                "must be set explicitly when UNIIKKI_ENV=production",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Pool sizes and waits for the persistence layer.
+    pub fn pool(&self) -> PoolSettings {
+        PoolSettings {
+            max_size: self.db_pool_size,
+            min_idle: self.db_min_idle,
+            acquire_timeout: Duration::from_millis(self.db_acquire_timeout_ms),
+            sqlite_busy_timeout: Duration::from_millis(self.sqlite_busy_timeout_ms),
+        }
+    }
+}
+
+/// An origin is `scheme://host[:port]`, nothing more: a path or a wildcard would be a mistake.
+fn validate_origin(origin: &str) -> Result<(), String> {
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return Err(format!(
+            "`{origin}` is not an origin like https://example.fi"
+        ));
+    };
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.contains(['/', '*', ' ']) {
+        return Err(format!(
+            "`{origin}` is not an origin like https://example.fi"
+        ));
+    }
+    Ok(())
+}
+
+fn database_url<'de, D: Deserializer<'de>>(d: D) -> Result<DatabaseUrl, D::Error> {
+    let raw = String::deserialize(d)?;
+    DatabaseUrl::parse(&raw).map_err(serde::de::Error::custom)
+}
+
+/// Accepts `a,b` (as an environment variable gives it) or a TOML list.
+fn comma_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let items = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s.split(',').map(str::to_owned).collect(),
+        OneOrMany::Many(v) => v,
+    };
+    Ok(items
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(key: &str, value: impl serde::Serialize) -> Result<Settings, SettingsError> {
+        Settings::load(None, Figment::new().merge((key, value)))
+    }
+
+    #[test]
+    fn defaults_run_out_of_the_box() {
+        let s = Settings::defaults();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            s.database_url.sqlite_path(),
+            Some(Path::new("data/uniikki.db"))
+        );
+        assert_eq!(s.env, Environment::Development);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_an_explicit_secret() {
+        let err = with("env", "production").unwrap_err().to_string();
+        assert!(err.contains("UNIIKKI_JWT_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn production_accepts_a_strong_secret() {
+        let figment = Figment::new()
+            .merge(("env", "production"))
+            .merge(("jwt_secret", "x".repeat(32)));
+        assert!(Settings::load(None, figment).is_ok());
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_everywhere() {
+        assert!(
+            with("jwt_secret", "short")
+                .unwrap_err()
+                .to_string()
+                .contains("32 bytes")
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let cases: [(&str, serde_json::Value, &str); 6] = [
+            ("listen", "nonsense".into(), "listen"),
+            ("db_pool_size", 0.into(), "UNIIKKI_DB_POOL_SIZE"),
+            ("database_url", "mysql://h/db".into(), "mysql"),
+            (
+                "cors_origins",
+                "https://ok.fi,https://bad.fi/path".into(),
+                "UNIIKKI_CORS_ORIGINS",
+            ),
+            ("log_format", "xml".into(), "log_format"),
+            ("log", "=!=".into(), "UNIIKKI_LOG"),
+        ];
+        for (key, value, expected) in cases {
+            let err = with(key, value).unwrap_err().to_string();
+            assert!(err.contains(expected), "{key}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        assert!(with("lisen", "127.0.0.1:1").is_err());
+    }
+
+    #[test]
+    fn cors_origins_split_on_commas() {
+        let s = with("cors_origins", "https://a.fi, https://b.fi:8443").unwrap();
+        assert_eq!(s.cors_origins, ["https://a.fi", "https://b.fi:8443"]);
+    }
+
+    #[test]
+    fn a_missing_config_file_is_reported() {
+        let err = Settings::load(Some(Path::new("/nonexistent.toml")), Figment::new()).unwrap_err();
+        assert!(err.to_string().contains("UNIIKKI_CONFIG"));
+    }
+}

@@ -1,0 +1,112 @@
+//! Builds the server from settings: what `uniikki serve` runs and what tests start on port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use persistence::Pool;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::{RouteTable, path_config, query_config, unmatched_route};
+use crate::extract::BodyLimit;
+use crate::metrics::Metrics;
+use crate::middleware::{cors, observe, security_headers};
+use crate::settings::Settings;
+use crate::signing_key::SigningKey;
+use crate::state::AppState;
+use crate::{openapi, routes};
+
+/// A bound, migrated, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: Pool,
+}
+
+impl Application {
+    /// Opens the database and applies pending migrations, binds the listener, and builds the
+    /// server. Fails with a one-line reason when the database cannot be reached or migrated.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = persistence::pool::build(&settings.database_url, &settings.pool())
+            .context("cannot create the database folder")?;
+        migrate(&pool).await?;
+        let signing_key = SigningKey::load_or_create(&settings)
+            .context("cannot load the token-signing secret")?;
+        let listener = TcpListener::bind(settings.listen)
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+
+        let document = openapi::document();
+        let route_table = web::Data::new(RouteTable::from_openapi(&document));
+        let metrics = web::Data::new(Metrics::new());
+        let body_limit = BodyLimit(settings.max_body_bytes);
+        let settings = Arc::new(settings);
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            settings: settings.clone(),
+            signing_key,
+        });
+
+        let server_settings = settings.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .into_app()
+                .app_data(state.clone())
+                .app_data(metrics.clone())
+                .app_data(route_table.clone())
+                .app_data(body_limit)
+                .app_data(path_config())
+                .app_data(query_config())
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document.clone()),
+                )
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(unmatched_route))
+                .wrap(cors(&server_settings.cors_origins))
+                .wrap(security_headers())
+                .wrap(from_fn(observe))
+        })
+        .shutdown_timeout(settings.shutdown_timeout_secs);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Self { port, server, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool the server uses (tests inspect connections through it).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests within the grace period.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Applies pending migrations on the blocking pool; returns the versions applied.
+pub async fn migrate(pool: &Pool) -> anyhow::Result<Vec<String>> {
+    let pool = pool.clone();
+    web::block(move || -> anyhow::Result<Vec<String>> {
+        let mut conn = pool.get().context("cannot connect to the database")?;
+        Ok(persistence::migrations::run_pending(&mut conn)?)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("migration task failed: {e}"))?
+}

@@ -1,0 +1,19 @@
+//! Storage for the customer register: one diesel codebase that runs on an embedded SQLite file
+//! (the zero-set-up default) and on PostgreSQL (production), chosen at run time by the URL.
+//!
+//! Queries are plain functions grouped per aggregate; each takes `&mut AnyConnection` so a use
+//! case can compose several of them inside one transaction.
+
+pub mod connection;
+pub mod error;
+pub mod health;
+pub mod migrations;
+pub mod pool;
+pub mod schema;
+pub mod sql_types;
+pub mod transaction;
+
+pub use connection::{AnyConnection, BackendKind};
+pub use error::DbError;
+pub use pool::{DatabaseUrl, Pool, PoolSettings, PooledConnection};
+pub use transaction::write_transaction;

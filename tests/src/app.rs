@@ -1,0 +1,181 @@
+//! The real server, started on `127.0.0.1:0` against a test database, and a client for it.
+
+use std::time::Duration;
+
+use actix_web::http::{Method, StatusCode, header::HeaderMap};
+use api::settings::Settings;
+use api::startup::Application;
+use persistence::{DatabaseUrl, Pool};
+
+use crate::database::{Backend, TestDatabase};
+
+/// A running server and everything a test needs to talk to it. Dropping it stops the server
+/// and deletes its database.
+pub struct TestApp {
+    pub address: String,
+    pub pool: Pool,
+    pub client: awc::Client,
+    handle: actix_web::dev::ServerHandle,
+    _database: TestDatabase,
+    _data_dir: tempfile::TempDir,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as JSON; panics with the body text when it is not JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts this is an RFC 9457 problem with the given status and type, and returns it.
+    pub fn problem(&self, status: u16, problem_type: &str) -> serde_json::Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "status; body: {}",
+            self.text()
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "content type; body: {}",
+            self.text()
+        );
+        let problem = self.json();
+        assert_eq!(problem["type"], problem_type, "{problem}");
+        assert_eq!(problem["status"], status, "{problem}");
+        assert!(problem["title"].is_string(), "{problem}");
+        assert_eq!(
+            problem["request_id"].as_str(),
+            self.header("x-request-id"),
+            "{problem}"
+        );
+        problem
+    }
+}
+
+impl TestApp {
+    /// Starts the server on a fresh database of the given backend.
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(TestDatabase::new(backend), |_| {}).await
+    }
+
+    /// Starts the server on a fresh PostgreSQL database, or returns `None` when
+    /// `TEST_DATABASE_URL` is not set (the skip is printed).
+    pub async fn spawn_postgres() -> Option<Self> {
+        Some(Self::spawn_with(TestDatabase::postgres()?, |_| {}).await)
+    }
+
+    /// Starts the server on `database` with test settings that `customize` may change.
+    pub async fn spawn_with(database: TestDatabase, customize: impl FnOnce(&mut Settings)) -> Self {
+        let data_dir = tempfile::tempdir().expect("a temporary data folder");
+        let mut settings = Settings::defaults();
+        settings.listen = "127.0.0.1:0".parse().expect("address");
+        settings.database_url = database.url().clone();
+        settings.data_dir = data_dir.path().to_path_buf();
+        settings.workers = Some(1);
+        settings.db_pool_size = 4;
+        settings.db_acquire_timeout_ms = 2_000;
+        settings.shutdown_timeout_secs = 1;
+        customize(&mut settings);
+        let app = Application::build(settings)
+            .await
+            .expect("the server starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let pool = app.pool().clone();
+        let handle = app.handle();
+        actix_web::rt::spawn(app.run_until_stopped());
+        let client = awc::Client::builder()
+            .disable_redirects()
+            .timeout(Duration::from_secs(30))
+            .finish();
+        Self {
+            address,
+            pool,
+            client,
+            handle,
+            _database: database,
+            _data_dir: data_dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> awc::ClientRequest {
+        self.client.request(method, self.url(path))
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        Self::send(self.request(Method::GET, path), None).await
+    }
+
+    /// Sends `body` as-is with the given content type (to test what bad input does).
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> Reply {
+        let request = self
+            .request(method, path)
+            .insert_header(("content-type", content_type));
+        Self::send(request, Some(body.as_bytes().to_vec())).await
+    }
+
+    /// Sends a prepared request, with an optional body, and reads the whole response.
+    pub async fn send(request: awc::ClientRequest, body: Option<Vec<u8>>) -> Reply {
+        let sent = match body {
+            Some(body) => request.send_body(body).await,
+            None => request.send().await,
+        };
+        let mut response = sent.expect("the server answers");
+        let body = response
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("a readable body");
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: body.to_vec(),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self._database.backend()
+    }
+
+    pub fn database_url(&self) -> &DatabaseUrl {
+        self._database.url()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stops accepting at once; the database is dropped right after with FORCE.
+        drop(self.handle.stop(false));
+    }
+}

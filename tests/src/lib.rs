@@ -1,0 +1,34 @@
+//! Test support: a fresh database per test on either backend, the real server started on a
+//! random port, and an HTTP client with one method per kind of request.
+
+mod app;
+mod database;
+mod proxy;
+
+pub use app::{Reply, TestApp};
+pub use database::{Backend, TestDatabase};
+pub use proxy::TcpProxy;
+
+/// Generates, for each named `async fn(TestApp)`, a module with two tests: `sqlite` (always
+/// runs) and `postgres` (runs when `TEST_DATABASE_URL` is set, and says loudly when skipped).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_web::test]
+                async fn sqlite() {
+                    let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await;
+                    super::$name(app).await;
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::TestApp::spawn_postgres().await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}

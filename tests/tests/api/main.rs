@@ -1,0 +1,9 @@
+//! Black-box tests of the whole server, each on SQLite and (with `TEST_DATABASE_URL`) on
+//! PostgreSQL. One test binary keeps linking fast.
+
+mod cors;
+mod errors;
+mod health;
+mod openapi;
+mod persistence;
+mod request_id;

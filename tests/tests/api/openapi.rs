@@ -1,0 +1,76 @@
+use std::path::Path;
+
+use tests::{Backend, TestApp};
+
+/// The committed contract is what the code generates. Regenerate with
+/// `cargo run -q -p api --bin uniikki -- openapi > openapi.yaml`.
+#[test]
+fn committed_openapi_yaml_matches_the_code() {
+    let committed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml");
+    let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+    let generated = api::openapi::yaml();
+    assert!(
+        committed == generated,
+        "openapi.yaml is out of date: run `cargo run -q -p api --bin uniikki -- openapi > openapi.yaml`"
+    );
+}
+
+#[test]
+fn the_document_declares_both_security_schemes_and_the_problem_schema() {
+    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer_jwt"]["bearerFormat"], "JWT");
+    assert_eq!(schemes["api_key"]["scheme"], "bearer");
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(doc["info"]["contact"]["email"].is_string());
+}
+
+#[test]
+fn every_operation_documents_its_problem_responses() {
+    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(responses.contains_key("500"), "{method} {path} lacks 500");
+            if operation.get("requestBody").is_some() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
+                }
+            }
+            if operation.get("security").is_some() {
+                assert!(responses.contains_key("401"), "{method} {path} lacks 401");
+            }
+            assert!(
+                operation["operationId"].is_string(),
+                "{method} {path} lacks an operationId"
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_server_serves_the_same_document_and_swagger_ui() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let served = app.get("/api-docs/openapi.json").await.json();
+    assert_eq!(
+        served,
+        serde_json::to_value(api::openapi::document()).unwrap()
+    );
+
+    let redirect = app.get("/docs").await;
+    assert!(redirect.status.is_redirection(), "{}", redirect.status);
+    assert_eq!(redirect.header("location"), Some("/docs/"));
+    let ui = app.get("/docs/").await;
+    assert_eq!(ui.status, 200);
+    assert!(ui.text().contains("swagger"), "{}", ui.text());
+    let initializer = app.get("/docs/swagger-initializer.js").await;
+    assert!(
+        initializer.text().contains("/api-docs/openapi.json"),
+        "{}",
+        initializer.text()
+    );
+}
