@@ -33,7 +33,12 @@ fn main() -> ExitCode {
     match run(cli.command.unwrap_or(Command::Serve)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("uniikki: {error:#}");
+            // One line, whatever the causes say (libpq's messages span several).
+            let reason = format!("{error:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("uniikki: {reason}");
             ExitCode::FAILURE
         }
     }

@@ -123,7 +123,7 @@ mod defaults {
 /// A setting that cannot be used, with the reason in words an operator can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
-    #[error("{0}")]
+    #[error(transparent)]
     Unreadable(#[from] Box<figment::Error>),
     #[error("setting {name}: {reason}")]
     Invalid { name: &'static str, reason: String },

@@ -87,15 +87,10 @@ const ALL: [&ProblemResponse; 9] = [
     &UNAVAILABLE,
 ];
 
-/// Adds the shared problem responses to the components and references them from each
-/// operation that can give them. A response an operation documents itself is kept.
+/// References the shared problem responses from each operation that can give them, and adds
+/// those in use to the components. A response an operation documents itself is kept.
 pub fn document_problem_responses(doc: &mut OpenApi) {
-    let components = doc.components.get_or_insert_with(Default::default);
-    for problem in ALL {
-        components
-            .responses
-            .insert(problem.name.to_owned(), RefOr::T(response(problem)));
-    }
+    let mut used = std::collections::BTreeSet::new();
     for (path, item) in doc.paths.paths.iter_mut() {
         let touches_database = path.starts_with("/api/");
         let operations = [
@@ -107,6 +102,7 @@ pub fn document_problem_responses(doc: &mut OpenApi) {
         ];
         for operation in operations.into_iter().flatten() {
             for problem in applicable(operation, touches_database) {
+                used.insert(problem.name);
                 operation
                     .responses
                     .responses
@@ -114,6 +110,12 @@ pub fn document_problem_responses(doc: &mut OpenApi) {
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name(problem.name)));
             }
         }
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    for problem in ALL.iter().filter(|p| used.contains(p.name)) {
+        components
+            .responses
+            .insert(problem.name.to_owned(), RefOr::T(response(problem)));
     }
 }
 

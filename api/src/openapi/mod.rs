@@ -22,7 +22,7 @@ the UniikkiLista notification list, consents and data-subject rights.\n\n\
 Errors are `application/problem+json` (RFC 9457) with a stable `type`; validation errors list \
 each invalid field in `errors`. Every response carries `X-Request-Id`.",
         contact(name = "UniikkiÄäni Oy", email = "info@uniikkiaani.fi", url = "https://uniikkiaani.fi"),
-        license(name = "Proprietary")
+        license(name = "Proprietary", identifier = "LicenseRef-Proprietary")
     ),
     servers((url = "/", description = "The server that serves this document")),
     components(schemas(Problem, FieldError)),

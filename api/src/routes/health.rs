@@ -23,6 +23,7 @@ pub struct HealthStatus {
 #[utoipa::path(
     tag = "operations",
     operation_id = "get_healthz",
+    security(()),
     responses((status = 200, description = "The process is alive", body = HealthStatus))
 )]
 #[get("/healthz")]
@@ -35,6 +36,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(
     tag = "operations",
     operation_id = "get_readyz",
+    security(()),
     responses(
         (status = 200, description = "The database is reachable", body = HealthStatus),
         (status = 503, description = "The database is unreachable",

@@ -10,6 +10,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "operations",
     operation_id = "get_metrics",
+    security(()),
     responses((status = 200, description = "Prometheus text exposition format",
         content_type = "text/plain; version=0.0.4", body = String,
         example = "http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"))

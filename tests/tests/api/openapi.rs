@@ -41,8 +41,16 @@ fn every_operation_documents_its_problem_responses() {
                     );
                 }
             }
-            if operation.get("security").is_some() {
+            let requirements = operation["security"].as_array();
+            let public =
+                requirements.is_some_and(|r| r.iter().any(|req| req == &serde_json::json!({})));
+            assert!(
+                requirements.is_some(),
+                "{method} {path} must declare its security, `security(())` when public"
+            );
+            if !public {
                 assert!(responses.contains_key("401"), "{method} {path} lacks 401");
+                assert!(responses.contains_key("403"), "{method} {path} lacks 403");
             }
             assert!(
                 operation["operationId"].is_string(),

@@ -1,0 +1,199 @@
+//! The `uniikki` binary as an operator meets it: help, version, exit codes and one-line
+//! reasons, the OpenAPI command, migrations, JSON logs and a graceful stop.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn uniikki(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_uniikki"));
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs the command, expects failure, and returns its one line of explanation.
+fn one_line_failure(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    stderr
+}
+
+#[test]
+fn version_and_help_for_each_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let version = uniikki(dir.path()).arg("--version").output().unwrap();
+    assert!(version.status.success());
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("uniikki "));
+    for command in ["serve", "migrate", "openapi"] {
+        let help = uniikki(dir.path())
+            .args([command, "--help"])
+            .output()
+            .unwrap();
+        assert!(help.status.success(), "{command} --help");
+        assert!(!help.stdout.is_empty(), "{command} --help prints usage");
+    }
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = uniikki(dir.path()).arg("openapi").output().unwrap();
+    assert!(output.status.success());
+    let committed = include_str!("../../openapi.yaml");
+    assert!(
+        String::from_utf8_lossy(&output.stdout) == committed,
+        "openapi.yaml drifted"
+    );
+}
+
+#[test]
+fn a_bad_setting_exits_non_zero_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let stderr = one_line_failure(
+        uniikki(dir.path())
+            .env("UNIIKKI_DB_POOL_SIZE", "lots")
+            .arg("migrate"),
+    );
+    assert!(stderr.to_lowercase().contains("db_pool_size"), "{stderr}");
+}
+
+#[test]
+fn production_without_a_signing_secret_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let stderr = one_line_failure(
+        uniikki(dir.path())
+            .env("UNIIKKI_ENV", "production")
+            .arg("serve"),
+    );
+    assert!(stderr.contains("UNIIKKI_JWT_SECRET"), "{stderr}");
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+}
+
+#[test]
+fn an_unreachable_database_exits_non_zero_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let stderr = one_line_failure(
+        uniikki(dir.path())
+            .env("DATABASE_URL", "postgres://nobody:hunter2@127.0.0.1:1/none")
+            .env("UNIIKKI_DB_ACQUIRE_TIMEOUT_MS", "500")
+            .env("UNIIKKI_LOG", "off")
+            .arg("migrate"),
+    );
+    assert!(
+        stderr.contains("cannot connect to the database"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("hunter2"),
+        "the password is not echoed: {stderr}"
+    );
+}
+
+#[test]
+fn migrate_creates_the_default_sqlite_database_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = uniikki(dir.path()).arg("migrate").output().unwrap();
+    assert!(first.status.success(), "{}", stderr_of(&first));
+    assert!(dir.path().join("data/uniikki.db").exists());
+    let again = uniikki(dir.path()).arg("migrate").output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
+}
+
+/// `serve` on a free port: prints where the docs are, logs one JSON line per request with
+/// the route pattern and request id (never the raw path), and stops cleanly on SIGTERM.
+#[test]
+fn serve_logs_json_lines_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = uniikki(dir.path())
+        .env("UNIIKKI_LISTEN", "127.0.0.1:0")
+        .env("UNIIKKI_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut docs_line = String::new();
+    while !docs_line.contains("/docs/") {
+        docs_line.clear();
+        assert!(
+            stdout.read_line(&mut docs_line).unwrap() > 0,
+            "serve printed no docs URL"
+        );
+    }
+    let base = docs_line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches("/docs/")
+        .to_owned();
+    let address = base.trim_start_matches("http://");
+
+    let secret_path = "/nowhere/maija@example.fi";
+    for path in ["/healthz", secret_path] {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        use std::io::{Read, Write};
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.contains("x-request-id"), "{response}");
+    }
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+
+    let mut logs = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    let requests: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .filter(|entry: &serde_json::Value| entry["target"] == "uniikki::request")
+        .collect();
+    assert_eq!(requests.len(), 2, "{logs}");
+    assert_eq!(requests[0]["route"], "/healthz");
+    assert_eq!(requests[0]["status"], 200);
+    assert!(requests[0]["request_id"].is_string());
+    assert!(requests[0]["latency_ms"].is_number());
+    assert_eq!(requests[1]["status"], 404);
+    assert!(
+        !logs.contains("maija"),
+        "raw paths never reach the logs: {logs}"
+    );
+}
