@@ -1,9 +1,12 @@
 //! The HTTP API of the UniikkiÄäni customer register: actix-web handlers, authentication,
 //! errors, the OpenAPI contract, and the server start-up shared by `uniikki serve` and tests.
 
+pub mod auth;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod http;
+pub mod identity;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

@@ -26,6 +26,24 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (YAML) to standard output.
     Openapi,
+    /// Create an admin (or give an existing admin a new one-time password); prints only the
+    /// one-time password, so a script can capture it.
+    CreateAdmin {
+        /// The admin's login email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Audit-log maintenance.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and report the first broken link (exit 1 if any).
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -59,11 +77,52 @@ fn run(command: Command) -> anyhow::Result<()> {
         match command {
             Command::Serve => {
                 let listen = settings.listen;
-                let app = Application::build(settings).await?;
+                let mut app = Application::build(settings).await?;
                 let base = format!("http://{}:{}", listen.ip(), app.port());
+                if let Some(admin) = app.take_bootstrap_admin() {
+                    println!("Created the first admin account: {}", admin.email);
+                    println!(
+                        "Its one-time password, shown only now (valid until {}): {}",
+                        admin.expires_at.format("%Y-%m-%d %H:%M UTC"),
+                        admin.one_time_password
+                    );
+                    println!("Log in with POST {base}/api/v1/auth/login, then choose a password with POST {base}/api/v1/auth/password.");
+                }
                 println!("UniikkiÄäni register listening on {base}");
                 println!("API documentation: {base}/docs/");
                 app.run_until_stopped().await.context("server failed")
+            }
+            Command::CreateAdmin { email } => {
+                let email = domain::EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
+                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                startup::migrate(&pool).await?;
+                let ttl = chrono::Duration::hours(i64::try_from(settings.one_time_password_ttl_hours).unwrap_or(72));
+                let admin = actix_web::web::block(move || -> anyhow::Result<_> {
+                    let mut conn = pool.get().context("cannot connect to the database")?;
+                    api::identity::bootstrap::create_admin(&mut conn, &email, ttl)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
+                println!("{}", admin.one_time_password);
+                Ok(())
+            }
+            Command::Audit { command: AuditCommand::Verify } => {
+                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                let report = actix_web::web::block(move || -> anyhow::Result<_> {
+                    let mut conn = pool.get().context("cannot connect to the database")?;
+                    Ok(persistence::audit::verify(&mut conn)?)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
+                match report.first_broken {
+                    None => {
+                        println!("audit chain intact: {} entries verified", report.checked);
+                        Ok(())
+                    }
+                    Some((seq, reason)) => {
+                        anyhow::bail!("audit chain broken at entry {seq}: {reason} ({} entries before it verified)", report.checked)
+                    }
+                }
             }
             Command::Migrate => {
                 let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;

@@ -20,11 +20,19 @@
 //! | `UNIIKKI_LOG_FORMAT` | `text` | `text` for people, `json` for log collectors |
 //! | `UNIIKKI_LOG` | `info` | log filter (`tracing` env-filter syntax) |
 //! | `UNIIKKI_SHUTDOWN_TIMEOUT_SECS` | `30` | grace period for in-flight requests on SIGTERM/SIGINT |
+//! | `UNIIKKI_ADMIN_EMAIL` | `admin@uniikkiaani.fi` | login of the admin created on first start |
+//! | `UNIIKKI_ACCESS_TOKEN_TTL_SECS` | `900` | lifetime of an access token |
+//! | `UNIIKKI_REFRESH_TOKEN_TTL_DAYS` | `30` | lifetime of a login session's refresh token |
+//! | `UNIIKKI_ONE_TIME_PASSWORD_TTL_HOURS` | `72` | how long a one-time password can be used |
+//! | `UNIIKKI_LOGIN_WINDOW_SECS` | `900` | window in which failed logins are counted |
+//! | `UNIIKKI_LOGIN_MAX_FAILURES` | `5` | failures per login name before delays start |
+//! | `UNIIKKI_LOGIN_MAX_FAILURES_PER_IP` | `30` | failures per client address before delays start |
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use domain::EmailAddress;
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use persistence::{DatabaseUrl, PoolSettings};
@@ -86,6 +94,20 @@ pub struct Settings {
     pub log: String,
     #[serde(default = "defaults::shutdown_timeout_secs")]
     pub shutdown_timeout_secs: u64,
+    #[serde(default = "defaults::admin_email", deserialize_with = "email")]
+    pub admin_email: EmailAddress,
+    #[serde(default = "defaults::access_token_ttl_secs")]
+    pub access_token_ttl_secs: u64,
+    #[serde(default = "defaults::refresh_token_ttl_days")]
+    pub refresh_token_ttl_days: u64,
+    #[serde(default = "defaults::one_time_password_ttl_hours")]
+    pub one_time_password_ttl_hours: u64,
+    #[serde(default = "defaults::login_window_secs")]
+    pub login_window_secs: u64,
+    #[serde(default = "defaults::login_max_failures")]
+    pub login_max_failures: u32,
+    #[serde(default = "defaults::login_max_failures_per_ip")]
+    pub login_max_failures_per_ip: u32,
 }
 
 mod defaults {
@@ -116,6 +138,27 @@ mod defaults {
         "info".to_owned()
     }
     pub fn shutdown_timeout_secs() -> u64 {
+        30
+    }
+    pub fn admin_email() -> EmailAddress {
+        EmailAddress::parse("admin@uniikkiaani.fi").expect("a valid default")
+    }
+    pub fn access_token_ttl_secs() -> u64 {
+        900
+    }
+    pub fn refresh_token_ttl_days() -> u64 {
+        30
+    }
+    pub fn one_time_password_ttl_hours() -> u64 {
+        72
+    }
+    pub fn login_window_secs() -> u64 {
+        900
+    }
+    pub fn login_max_failures() -> u32 {
+        5
+    }
+    pub fn login_max_failures_per_ip() -> u32 {
         30
     }
 }
@@ -200,6 +243,30 @@ impl Settings {
         for origin in &self.cors_origins {
             validate_origin(origin).map_err(|reason| invalid("UNIIKKI_CORS_ORIGINS", reason))?;
         }
+        if !(60..=86_400).contains(&self.access_token_ttl_secs) {
+            return Err(invalid(
+                "UNIIKKI_ACCESS_TOKEN_TTL_SECS",
+                "must be between 60 and 86400",
+            ));
+        }
+        if !(1..=365).contains(&self.refresh_token_ttl_days) {
+            return Err(invalid(
+                "UNIIKKI_REFRESH_TOKEN_TTL_DAYS",
+                "must be between 1 and 365",
+            ));
+        }
+        if !(1..=24 * 30).contains(&self.one_time_password_ttl_hours) {
+            return Err(invalid(
+                "UNIIKKI_ONE_TIME_PASSWORD_TTL_HOURS",
+                "must be between 1 and 720",
+            ));
+        }
+        if self.login_max_failures == 0 || self.login_max_failures_per_ip == 0 {
+            return Err(invalid(
+                "UNIIKKI_LOGIN_MAX_FAILURES",
+                "limits must be at least 1",
+            ));
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {
             return Err(invalid(
                 "UNIIKKI_LOG",
@@ -243,6 +310,11 @@ fn validate_origin(origin: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+fn email<'de, D: Deserializer<'de>>(d: D) -> Result<EmailAddress, D::Error> {
+    let raw = String::deserialize(d)?;
+    EmailAddress::parse(&raw).map_err(serde::de::Error::custom)
 }
 
 fn database_url<'de, D: Deserializer<'de>>(d: D) -> Result<DatabaseUrl, D::Error> {
@@ -314,7 +386,7 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_setting() {
-        let cases: [(&str, serde_json::Value, &str); 6] = [
+        let cases: [(&str, serde_json::Value, &str); 7] = [
             ("listen", "nonsense".into(), "listen"),
             ("db_pool_size", 0.into(), "UNIIKKI_DB_POOL_SIZE"),
             ("database_url", "mysql://h/db".into(), "mysql"),
@@ -325,6 +397,7 @@ mod tests {
             ),
             ("log_format", "xml".into(), "log_format"),
             ("log", "=!=".into(), "UNIIKKI_LOG"),
+            ("admin_email", "not-an-email".into(), "email"),
         ];
         for (key, value, expected) in cases {
             let err = with(key, value).unwrap_err().to_string();

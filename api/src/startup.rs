@@ -13,6 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{RouteTable, path_config, query_config, unmatched_route};
 use crate::extract::BodyLimit;
+use crate::identity::bootstrap::{self, AdminCredentials};
 use crate::metrics::Metrics;
 use crate::middleware::{cors, observe, security_headers};
 use crate::settings::Settings;
@@ -25,6 +26,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
+    bootstrap_admin: Option<AdminCredentials>,
 }
 
 impl Application {
@@ -34,6 +36,16 @@ impl Application {
         let pool = persistence::pool::build(&settings.database_url, &settings.pool())
             .context("cannot create the database folder")?;
         migrate(&pool).await?;
+        let bootstrap_admin = {
+            let (pool, email) = (pool.clone(), settings.admin_email.clone());
+            let ttl = chrono::Duration::hours(
+                i64::try_from(settings.one_time_password_ttl_hours).unwrap_or(72),
+            );
+            web::block(move || bootstrap::ensure_admin(&pool, &email, ttl))
+                .await
+                .map_err(|e| anyhow::anyhow!("bootstrap task failed: {e}"))?
+                .context("cannot create the first admin")?
+        };
         let signing_key = SigningKey::load_or_create(&settings)
             .context("cannot load the token-signing secret")?;
         let listener = TcpListener::bind(settings.listen)
@@ -77,7 +89,12 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { port, server, pool })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            bootstrap_admin,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -87,6 +104,12 @@ impl Application {
     /// The database pool the server uses (tests inspect connections through it).
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The admin created on this start because the register had none, with its one-time
+    /// password. Taken once, to be shown to the operator and nowhere else.
+    pub fn take_bootstrap_admin(&mut self) -> Option<AdminCredentials> {
+        self.bootstrap_admin.take()
     }
 
     /// A handle to stop the server gracefully.

@@ -1,1 +1,18 @@
+//! The customer register's types and rules: validated values parsed once at the edge, and
+//! the rules of each entity as plain functions. No IO, no database, no HTTP.
 
+pub mod account;
+pub mod audit;
+pub mod email;
+pub mod name;
+pub mod password;
+
+pub use account::Role;
+
+/// A validation error with a stable machine-readable code, for per-field API errors.
+pub trait ErrorCode: std::fmt::Display {
+    fn code(&self) -> &'static str;
+}
+pub use email::EmailAddress;
+pub use name::DisplayName;
+pub use password::NewPassword;

@@ -21,6 +21,15 @@ pub enum DbError {
     Other(diesel::result::Error),
 }
 
+impl DbError {
+    /// A stored value the code cannot read: a bug or a hand-edited database.
+    pub fn corrupt(column: &str) -> Self {
+        Self::Other(diesel::result::Error::DeserializationError(
+            format!("unreadable value in {column}").into(),
+        ))
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for DbError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
         Self::Unavailable(error.to_string())

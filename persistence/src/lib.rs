@@ -4,11 +4,16 @@
 //! Queries are plain functions grouped per aggregate; each takes `&mut AnyConnection` so a use
 //! case can compose several of them inside one transaction.
 
+pub mod accounts;
+pub mod audit;
 pub mod connection;
 pub mod error;
 pub mod health;
+pub mod integrations;
+pub mod login_events;
 pub mod migrations;
 pub mod pool;
+pub mod refresh_tokens;
 pub mod schema;
 pub mod sql_types;
 pub mod transaction;

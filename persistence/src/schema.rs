@@ -38,4 +38,100 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(accounts, idempotency_keys);
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    refresh_tokens (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        account_id -> Uuid,
+        token_hash -> Text,
+        password_change_only -> Bool,
+        created_at -> UtcTimestamp,
+        expires_at -> UtcTimestamp,
+        used_at -> Nullable<UtcTimestamp>,
+        revoked_at -> Nullable<UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    login_events (id) {
+        id -> Uuid,
+        account_id -> Nullable<Uuid>,
+        login_name_hash -> Text,
+        occurred_at -> UtcTimestamp,
+        outcome -> Text,
+        client_ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    integrations (id) {
+        id -> Uuid,
+        name -> Text,
+        kind -> Text,
+        scopes -> Text,
+        processor_company -> Text,
+        processor_country -> Text,
+        processor_in_eea -> Bool,
+        key_prefix -> Text,
+        key_hash -> Text,
+        webhook_secret -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> UtcTimestamp,
+        last_used_at -> Nullable<UtcTimestamp>,
+        revoked_at -> Nullable<UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    audit_events (seq) {
+        seq -> BigInt,
+        id -> Uuid,
+        occurred_at -> UtcTimestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Uuid>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Text>,
+        subject_id -> Nullable<Uuid>,
+        request_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    audit_chain_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> accounts (account_id));
+diesel::joinable!(login_events -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    audit_chain_head,
+    audit_events,
+    idempotency_keys,
+    integrations,
+    login_events,
+    refresh_tokens,
+);

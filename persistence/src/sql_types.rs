@@ -32,6 +32,11 @@ pub struct Uuid;
 #[diesel(sqlite_type(name = "Text"))]
 pub struct UtcTimestamp;
 
+// Both engines order these columns the same way (native order on PostgreSQL, sortable text on
+// SQLite), so `max`, `min` and comparisons are meaningful.
+impl diesel::sql_types::SqlOrd for Uuid {}
+impl diesel::sql_types::SqlOrd for UtcTimestamp {}
+
 /// A UUID as stored. Convert at the query boundary: `DbUuid(id)`, `row.id.0`.
 #[derive(
     Debug,

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use actix_web::http::{Method, StatusCode, header::HeaderMap};
+use api::identity::bootstrap::AdminCredentials;
 use api::settings::Settings;
 use api::startup::Application;
 use persistence::{DatabaseUrl, Pool};
@@ -15,6 +16,8 @@ pub struct TestApp {
     pub address: String,
     pub pool: Pool,
     pub client: awc::Client,
+    /// The admin the server created on start, with its one-time password.
+    pub admin: AdminCredentials,
     handle: actix_web::dev::ServerHandle,
     _database: TestDatabase,
     _data_dir: tempfile::TempDir,
@@ -98,9 +101,12 @@ impl TestApp {
         settings.db_acquire_timeout_ms = 2_000;
         settings.shutdown_timeout_secs = 1;
         customize(&mut settings);
-        let app = Application::build(settings)
+        let mut app = Application::build(settings)
             .await
             .expect("the server starts");
+        let admin = app
+            .take_bootstrap_admin()
+            .expect("a fresh database gets an admin");
         let address = format!("http://127.0.0.1:{}", app.port());
         let pool = app.pool().clone();
         let handle = app.handle();
@@ -113,6 +119,7 @@ impl TestApp {
             address,
             pool,
             client,
+            admin,
             handle,
             _database: database,
             _data_dir: data_dir,
@@ -129,6 +136,41 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> Reply {
         Self::send(self.request(Method::GET, path), None).await
+    }
+
+    /// A request with `Authorization: Bearer <token>`.
+    pub fn authed(&self, method: Method, path: &str, token: &str) -> awc::ClientRequest {
+        self.request(method, path)
+            .insert_header(("authorization", format!("Bearer {token}")))
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> Reply {
+        Self::send(self.authed(Method::GET, path, token), None).await
+    }
+
+    /// Sends `body` as JSON, with a bearer token when given.
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Reply {
+        let request = match token {
+            Some(token) => self.authed(method, path, token),
+            None => self.request(method, path),
+        };
+        let request = request.insert_header(("content-type", "application/json"));
+        Self::send(request, Some(body.to_string().into_bytes())).await
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Reply {
+        self.send_json(Method::POST, path, token, body).await
     }
 
     /// Sends `body` as-is with the given content type (to test what bad input does).
@@ -162,6 +204,11 @@ impl TestApp {
             headers: response.headers().clone(),
             body: body.to_vec(),
         }
+    }
+
+    /// Where the server keeps its generated signing key.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,10 +1,12 @@
 //! Test support: a fresh database per test on either backend, the real server started on a
 //! random port, and an HTTP client with one method per kind of request.
 
+mod accounts;
 mod app;
 mod database;
 mod proxy;
 
+pub use accounts::{PASSWORD, Session};
 pub use app::{Reply, TestApp};
 pub use database::{Backend, TestDatabase};
 pub use proxy::TcpProxy;

@@ -37,6 +37,9 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("forbidden")]
     Forbidden,
+    /// The session was opened with a one-time password: only a password change is allowed.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -73,6 +76,10 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => ("payload-too-large", "The request body is too large"),
             Self::Unauthorized(_) => ("unauthorized", "Authentication is required"),
             Self::Forbidden => ("forbidden", "You do not have permission for this action"),
+            Self::PasswordChangeRequired => (
+                "password-change-required",
+                "Change your one-time password before doing anything else",
+            ),
             Self::NotFound => ("not-found", "The resource was not found"),
             Self::MethodNotAllowed { .. } => (
                 "method-not-allowed",
@@ -101,6 +108,9 @@ impl ApiError {
             }),
             Self::PayloadTooLarge { limit } => Some(format!("the limit is {limit} bytes")),
             Self::Unauthorized(detail) => Some((*detail).to_owned()),
+            Self::PasswordChangeRequired => Some(
+                "POST /api/v1/auth/password with your one-time password and a new one".to_owned(),
+            ),
             Self::Conflict { detail, .. } => Some(detail.clone()),
             Self::PreconditionFailed => {
                 Some("fetch the resource again and retry with its current ETag".to_owned())
@@ -143,7 +153,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -174,6 +184,12 @@ impl ResponseError for ApiError {
             _ => {}
         }
         response.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        DbError::from(error).into()
     }
 }
 
@@ -209,6 +225,7 @@ mod tests {
             (ApiError::PayloadTooLarge { limit: 1 }, 413),
             (ApiError::Unauthorized("x"), 401),
             (ApiError::Forbidden, 403),
+            (ApiError::PasswordChangeRequired, 403),
             (ApiError::NotFound, 404),
             (ApiError::MethodNotAllowed { allow: vec![] }, 405),
             (

@@ -1,9 +1,14 @@
 //! Every route, registered where it is documented so the router and the OpenAPI document
 //! cannot drift apart.
 
+mod audit_events;
+mod auth;
 mod health;
+mod integrations;
 mod metrics;
+mod staff;
 
+use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route. Used by the server and by `uniikki openapi`.
@@ -11,4 +16,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(metrics::metrics);
+    cfg.service(
+        scope("/api/v1")
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::change_password)
+            .service(auth::me)
+            .service(staff::create_staff)
+            .service(staff::list_staff)
+            .service(staff::get_staff)
+            .service(staff::update_staff)
+            .service(staff::issue_staff_one_time_password)
+            .service(integrations::create_integration)
+            .service(integrations::list_integrations)
+            .service(integrations::revoke_integration)
+            .service(audit_events::list_audit_events),
+    );
 }

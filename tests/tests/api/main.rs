@@ -1,9 +1,11 @@
 //! Black-box tests of the whole server, each on SQLite and (with `TEST_DATABASE_URL`) on
 //! PostgreSQL. One test binary keeps linking fast.
 
+mod auth;
 mod cors;
 mod errors;
 mod health;
 mod openapi;
 mod persistence;
 mod request_id;
+mod tokens;

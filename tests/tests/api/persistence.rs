@@ -123,6 +123,7 @@ async fn uuids_and_times_round_trip_identically(app: TestApp) {
     assert_eq!(read_t, DbTime::new(t), "stored to the microsecond");
     assert_eq!(read_t.get().timestamp_subsec_micros(), 123_456);
     let later = accounts::table
+        .filter(accounts::email.eq("round.trip@example.fi"))
         .filter(accounts::created_at.gt(DbTime::new(t - chrono::Duration::microseconds(1))))
         .count()
         .get_result::<i64>(&mut *conn)
@@ -175,7 +176,11 @@ async fn a_failed_write_transaction_leaves_nothing_behind(app: TestApp) {
             Err(persistence::DbError::NotFound)
         });
     assert!(result.is_err());
-    let count: i64 = accounts::table.count().get_result(&mut *conn).unwrap();
+    let count: i64 = accounts::table
+        .filter(accounts::email.eq("rolled.back@example.fi"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
     assert_eq!(count, 0, "the insert was rolled back");
 }
 

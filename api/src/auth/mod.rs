@@ -1,0 +1,12 @@
+//! Authentication and authorization: who is calling (tokens, API keys), and what they may do
+//! (the policy). Handlers take a [`Caller`]; nothing else reads credentials.
+
+pub mod passwords;
+pub mod policy;
+pub mod principal;
+pub mod secrets;
+pub mod throttle;
+pub mod tokens;
+
+pub use policy::Action;
+pub use principal::{Authenticated, Caller, Principal, RequestMeta};

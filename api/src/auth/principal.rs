@@ -1,0 +1,263 @@
+//! Who is calling: the extractors every protected handler takes. A handler that takes
+//! [`Caller`] cannot run without valid credentials; this module is the only place tokens and
+//! API keys are read.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use chrono::Utc;
+use domain::Role;
+use domain::audit::ActorKind;
+use futures_util::future::LocalBoxFuture;
+use persistence::audit::NewAuditEvent;
+use uuid::Uuid;
+
+use super::policy::{self, Action};
+use super::{secrets, tokens};
+use crate::db;
+use crate::error::ApiError;
+use crate::request_context;
+use crate::state::AppState;
+
+/// An authenticated identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// A person logged in to an account; `session_id` is the login session (refresh family).
+    Account {
+        id: Uuid,
+        role: Role,
+        session_id: Uuid,
+    },
+    /// The calendar or webshop, with its API key.
+    Integration {
+        id: Uuid,
+        kind: String,
+        scopes: Vec<String>,
+    },
+}
+
+/// Where a request came from, for login events and the audit log. No personal data beyond the
+/// client address and user agent that the privacy notice lists as usage data.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl RequestMeta {
+    pub fn of(req: &HttpRequest) -> Self {
+        Self {
+            request_id: request_context::current().map(|c| c.request_id),
+            client_ip: req.peer_addr().map(|a| a.ip().to_string()),
+            user_agent: req
+                .headers()
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|ua| ua.chars().take(256).collect()),
+        }
+    }
+
+    /// An audit entry by an anonymous caller or the system.
+    pub fn audit_as(
+        &self,
+        actor_kind: ActorKind,
+        actor_id: Option<Uuid>,
+        action: &'static str,
+        target_type: &'static str,
+        target_id: Option<String>,
+        subject_id: Option<Uuid>,
+    ) -> NewAuditEvent {
+        NewAuditEvent {
+            actor_kind,
+            actor_id,
+            action,
+            target_type,
+            target_id,
+            subject_id,
+            request_id: self.request_id.clone(),
+            client_ip: self.client_ip.clone(),
+        }
+    }
+}
+
+impl FromRequest for RequestMeta {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(Self::of(req)))
+    }
+}
+
+/// Valid credentials, including a session that may only change its password (taken by the
+/// password-change, logout and "who am I" endpoints).
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub principal: Principal,
+    pub password_change_required: bool,
+    pub meta: RequestMeta,
+}
+
+/// Valid credentials that may act: what every ordinary protected endpoint takes.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub principal: Principal,
+    pub meta: RequestMeta,
+}
+
+impl Caller {
+    /// Refuses with 403 unless the policy allows `action`.
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        if policy::allows(&self.principal, action) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// An audit entry for something this caller did.
+    pub fn audit(
+        &self,
+        action: &'static str,
+        target_type: &'static str,
+        target_id: Option<String>,
+        subject_id: Option<Uuid>,
+    ) -> NewAuditEvent {
+        audit_by(
+            &self.principal,
+            &self.meta,
+            action,
+            target_type,
+            target_id,
+            subject_id,
+        )
+    }
+}
+
+impl Authenticated {
+    pub fn audit(
+        &self,
+        action: &'static str,
+        target_type: &'static str,
+        target_id: Option<String>,
+        subject_id: Option<Uuid>,
+    ) -> NewAuditEvent {
+        audit_by(
+            &self.principal,
+            &self.meta,
+            action,
+            target_type,
+            target_id,
+            subject_id,
+        )
+    }
+}
+
+fn audit_by(
+    principal: &Principal,
+    meta: &RequestMeta,
+    action: &'static str,
+    target_type: &'static str,
+    target_id: Option<String>,
+    subject_id: Option<Uuid>,
+) -> NewAuditEvent {
+    let (kind, id) = match principal {
+        Principal::Account { id, .. } => (ActorKind::Account, *id),
+        Principal::Integration { id, .. } => (ActorKind::Integration, *id),
+    };
+    meta.audit_as(kind, Some(id), action, target_type, target_id, subject_id)
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let meta = RequestMeta::of(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
+            let token = token?;
+            if token.starts_with(secrets::API_KEY_PREFIX) {
+                let principal = integration_for_key(&state, &token).await?;
+                return Ok(Self {
+                    principal,
+                    password_change_required: false,
+                    meta,
+                });
+            }
+            let claims = tokens::verify(&state.signing_key, &token)
+                .map_err(|_| ApiError::Unauthorized("the access token is invalid or expired"))?;
+            Ok(Self {
+                principal: Principal::Account {
+                    id: claims.sub,
+                    role: claims.role,
+                    session_id: claims.sid,
+                },
+                password_change_required: claims.pcr,
+                meta,
+            })
+        })
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let authenticated = Authenticated::from_request(req, payload);
+        Box::pin(async move {
+            let Authenticated {
+                principal,
+                password_change_required,
+                meta,
+            } = authenticated.await?;
+            if password_change_required {
+                return Err(ApiError::PasswordChangeRequired);
+            }
+            Ok(Self { principal, meta })
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or(ApiError::Unauthorized(
+            "send `Authorization: Bearer <token>`",
+        ))?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("malformed Authorization header"))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or(ApiError::Unauthorized("malformed Authorization header"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::Unauthorized(
+            "only Bearer credentials are accepted",
+        ));
+    }
+    Ok(token.trim().to_owned())
+}
+
+async fn integration_for_key(state: &AppState, key: &str) -> Result<Principal, ApiError> {
+    let hash = secrets::sha256_hex(key);
+    let found = db::run(&state.pool, move |conn| {
+        let found = persistence::integrations::find_active_by_key_hash(conn, &hash)?;
+        if let Some(integration) = &found {
+            persistence::integrations::touch_last_used(conn, integration.id, Utc::now())?;
+        }
+        Ok(found)
+    })
+    .await?;
+    let integration = found.ok_or(ApiError::Unauthorized("the API key is invalid or revoked"))?;
+    Ok(Principal::Integration {
+        id: integration.id,
+        kind: integration.kind,
+        scopes: integration.scopes,
+    })
+}

@@ -1,0 +1,204 @@
+//! Integration clients (the online calendar, the webshop): their keys and processor details.
+
+use chrono::{DateTime, Utc};
+use persistence::integrations::{self, Integration, NewIntegration};
+use persistence::{audit, write_transaction};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::{Caller, secrets};
+use crate::db;
+use crate::error::ApiError;
+use crate::http::{Page, page};
+use crate::state::AppState;
+
+/// Which system an integration is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IntegrationKind {
+    Calendar,
+    Webshop,
+}
+
+impl IntegrationKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Calendar => "calendar",
+            Self::Webshop => "webshop",
+        }
+    }
+}
+
+/// The company that runs the integration and processes personal data for us (GDPR Art. 28).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Processor {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(example = "Kalenteripalvelu Oy")]
+    pub company: String,
+    /// ISO 3166-1 alpha-2 code of the country where the data is kept.
+    #[validate(length(equal = 2, message = "must be a two-letter country code"))]
+    #[schema(example = "FI")]
+    pub country: String,
+    /// Whether that country is inside the EU/EEA (outside means a transfer needing safeguards).
+    pub in_eea: bool,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Online calendar", "kind": "calendar",
+    "processor": {"company": "Kalenteripalvelu Oy", "country": "FI", "in_eea": true}}))]
+pub struct NewIntegrationRequest {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub name: String,
+    pub kind: IntegrationKind,
+    /// What the key may do; defaults to the kind's own scope. Only `calendar` and `webshop`
+    /// exist.
+    pub scopes: Option<Vec<IntegrationKind>>,
+    #[validate(nested)]
+    pub processor: Processor,
+}
+
+/// An integration as listed (no secrets).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntegrationView {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub scopes: Vec<String>,
+    pub processor: Processor,
+    /// The first characters of the API key, to tell keys apart.
+    #[schema(example = "uk_3xV9aQ2")]
+    pub key_prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Set once the key is revoked; a revoked key no longer authenticates.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<Integration> for IntegrationView {
+    fn from(i: Integration) -> Self {
+        Self {
+            id: i.id,
+            name: i.name,
+            kind: i.kind,
+            scopes: i.scopes,
+            processor: Processor {
+                company: i.processor_company,
+                country: i.processor_country,
+                in_eea: i.processor_in_eea,
+            },
+            key_prefix: i.key_prefix,
+            created_at: i.created_at,
+            last_used_at: i.last_used_at,
+            revoked_at: i.revoked_at,
+        }
+    }
+}
+
+/// A new integration with its secrets, shown this once only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedIntegration {
+    #[serde(flatten)]
+    pub integration: IntegrationView,
+    /// Send as `Authorization: Bearer <api_key>`. Only a hash is kept: store it now.
+    pub api_key: String,
+    /// Signs the integration's webhooks (HMAC-SHA256). Store it now.
+    pub webhook_secret: String,
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: Caller,
+    body: NewIntegrationRequest,
+) -> Result<CreatedIntegration, ApiError> {
+    let mut scopes: Vec<String> = body
+        .scopes
+        .unwrap_or_else(|| vec![body.kind])
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    let (api_key, key_prefix, key_hash) = secrets::new_api_key();
+    let webhook_secret = secrets::random_token(32);
+    let secret_for_db = webhook_secret.clone();
+    let creator = match caller.principal {
+        crate::auth::Principal::Account { id, .. } => Some(id),
+        crate::auth::Principal::Integration { .. } => None,
+    };
+    let integration = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let new = NewIntegration {
+                name: body.name.trim(),
+                kind: body.kind.as_str(),
+                scopes: &scopes,
+                processor_company: body.processor.company.trim(),
+                processor_country: &body.processor.country.to_uppercase(),
+                processor_in_eea: body.processor.in_eea,
+                key_prefix: &key_prefix,
+                key_hash: &key_hash,
+                webhook_secret: &secret_for_db,
+                created_by: creator,
+            };
+            let integration = integrations::insert(conn, &new, now)?;
+            let entry = caller.audit(
+                "integration.create",
+                "integration",
+                Some(integration.id.to_string()),
+                None,
+            );
+            audit::append(conn, entry, now)?;
+            Ok::<_, ApiError>(integration)
+        })
+    })
+    .await?;
+    Ok(CreatedIntegration {
+        integration: integration.into(),
+        api_key,
+        webhook_secret,
+    })
+}
+
+pub async fn list(
+    state: &AppState,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Page<IntegrationView>, ApiError> {
+    let rows = db::run(&state.pool, move |conn| {
+        Ok(integrations::list(conn, after, limit + 1)?)
+    })
+    .await?;
+    Ok(page(
+        rows,
+        limit,
+        |i| i.id.to_string(),
+        IntegrationView::from,
+    ))
+}
+
+pub async fn revoke(state: &AppState, caller: Caller, id: Uuid) -> Result<(), ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            if !integrations::revoke(conn, id, now)? {
+                return Err(ApiError::NotFound);
+            }
+            audit::append(
+                conn,
+                caller.audit(
+                    "integration.revoke",
+                    "integration",
+                    Some(id.to_string()),
+                    None,
+                ),
+                now,
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}

@@ -1,0 +1,289 @@
+//! Staff accounts, managed by admins: created without a password, activated by a one-time
+//! password, deactivated rather than deleted.
+
+use chrono::{DateTime, Utc};
+use domain::{DisplayName, EmailAddress, Role};
+use persistence::accounts::{
+    self, Account, AccountChanges, AccountFilter, NewAccount, UpdateError,
+};
+use persistence::{DbError, audit, refresh_tokens, write_transaction};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::{Caller, passwords, secrets};
+use crate::db;
+use crate::error::ApiError;
+use crate::http::{Fields, Page, page};
+use crate::state::AppState;
+
+/// The roles a staff account can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffRole {
+    Admin,
+    Office,
+    Teacher,
+}
+
+impl From<StaffRole> for Role {
+    fn from(role: StaffRole) -> Self {
+        match role {
+            StaffRole::Admin => Role::Admin,
+            StaffRole::Office => Role::Office,
+            StaffRole::Teacher => Role::Teacher,
+        }
+    }
+}
+
+/// A staff account as the API shows it (no secrets).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffMember {
+    pub id: Uuid,
+    #[schema(example = "liisa.laulaja@uniikkiaani.fi")]
+    pub email: String,
+    #[schema(example = "Liisa Laulaja")]
+    pub display_name: String,
+    pub role: Role,
+    /// Deactivated accounts cannot log in; their sessions end at the next refresh.
+    pub active: bool,
+    /// False until the person has logged in and chosen their own password.
+    pub has_password: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Also sent as the `ETag` header; send it back in `If-Match` to update safely.
+    pub version: i64,
+}
+
+impl From<Account> for StaffMember {
+    fn from(a: Account) -> Self {
+        Self {
+            id: a.id,
+            email: a.email,
+            display_name: a.display_name,
+            role: a.role,
+            active: a.active,
+            has_password: a.password_hash.is_some() && !a.password_is_one_time,
+            last_login_at: a.last_login_at,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            version: a.version,
+        }
+    }
+}
+
+/// A new staff account. It has no password until an admin issues a one-time password.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "liisa.laulaja@uniikkiaani.fi", "display_name": "Liisa Laulaja", "role": "teacher"}))]
+pub struct NewStaffMember {
+    pub email: String,
+    pub display_name: String,
+    pub role: StaffRole,
+}
+
+/// Changes to a staff account; absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"active": false}))]
+pub struct StaffChanges {
+    pub display_name: Option<String>,
+    pub role: Option<StaffRole>,
+    pub active: Option<bool>,
+}
+
+/// A freshly issued one-time password: shown once, never again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OneTimePassword {
+    #[schema(example = "7KQ4-M2XP-9TWD-HC3R")]
+    pub one_time_password: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn not_staff(account: Option<Account>) -> Option<Account> {
+    account.filter(|a| a.role.is_staff())
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: Caller,
+    body: NewStaffMember,
+) -> Result<StaffMember, ApiError> {
+    let mut fields = Fields::default();
+    let email = fields.check("email", EmailAddress::parse(&body.email));
+    let display_name = fields.check("display_name", DisplayName::parse(&body.display_name));
+    fields.finish()?;
+    let (Some(email), Some(display_name)) = (email, display_name) else {
+        unreachable!("checked above")
+    };
+    let new = NewAccount {
+        email,
+        display_name,
+        role: body.role.into(),
+    };
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let account = match accounts::insert(conn, &new, now) {
+                Err(DbError::UniqueViolation { constraint })
+                    if constraint == "accounts_email_key" =>
+                {
+                    let existing = accounts::find_by_email(conn, &new.email)?;
+                    return Err(ApiError::Conflict {
+                        detail: "an account with this email already exists".to_owned(),
+                        existing_id: existing.map(|a| a.id),
+                    });
+                }
+                other => other?,
+            };
+            let id = account.id;
+            audit::append(
+                conn,
+                caller.audit("staff.create", "account", Some(id.to_string()), Some(id)),
+                now,
+            )?;
+            Ok(account.into())
+        })
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<StaffMember, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let account = not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)?;
+            audit::append(
+                conn,
+                caller.audit("staff.read", "account", Some(id.to_string()), Some(id)),
+                Utc::now(),
+            )?;
+            Ok(account.into())
+        })
+    })
+    .await
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: Caller,
+    filter: AccountFilter,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Page<StaffMember>, ApiError> {
+    let rows = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let rows = accounts::list(
+                conn,
+                &AccountFilter {
+                    staff_only: true,
+                    ..filter
+                },
+                after,
+                limit + 1,
+            )?;
+            audit::append(
+                conn,
+                caller.audit("staff.list", "account", None, None),
+                Utc::now(),
+            )?;
+            Ok(rows)
+        })
+    })
+    .await?;
+    Ok(page(rows, limit, |a| a.id.to_string(), StaffMember::from))
+}
+
+pub async fn update(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+    body: StaffChanges,
+    expected_version: Option<i64>,
+) -> Result<StaffMember, ApiError> {
+    let mut fields = Fields::default();
+    let display_name = body
+        .display_name
+        .map(|n| fields.check("display_name", DisplayName::parse(&n)));
+    fields.finish()?;
+    let changes = AccountChanges {
+        display_name: display_name.flatten(),
+        role: body.role.map(Role::from),
+        active: body.active,
+    };
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let current = not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)?;
+            let stops_being_admin = current.role == Role::Admin
+                && current.active
+                && (changes.role.is_some_and(|r| r != Role::Admin)
+                    || changes.active == Some(false));
+            if stops_being_admin && accounts::count_active_admins(conn)? <= 1 {
+                return Err(ApiError::Conflict {
+                    detail: "this is the last active admin; make another admin first".to_owned(),
+                    existing_id: None,
+                });
+            }
+            let updated = accounts::update(conn, id, &changes, expected_version, now).map_err(
+                |e| match e {
+                    UpdateError::NotFound => ApiError::NotFound,
+                    UpdateError::Stale { .. } => ApiError::PreconditionFailed,
+                    UpdateError::Db(db) => db.into(),
+                },
+            )?;
+            if !updated.active {
+                refresh_tokens::revoke_account(conn, id, None, now)?;
+            }
+            audit::append(
+                conn,
+                caller.audit("staff.update", "account", Some(id.to_string()), Some(id)),
+                now,
+            )?;
+            Ok(updated.into())
+        })
+    })
+    .await
+}
+
+/// Replaces the account's password with a one-time password and ends its sessions.
+pub async fn issue_one_time_password(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+) -> Result<OneTimePassword, ApiError> {
+    let exists = db::run(&state.pool, move |conn| {
+        Ok(not_staff(accounts::find(conn, id)?).is_some())
+    })
+    .await?;
+    if !exists {
+        return Err(ApiError::NotFound);
+    }
+    let password = secrets::one_time_password();
+    let hash = passwords::hash(password.clone()).await?;
+    let ttl = chrono::Duration::hours(
+        i64::try_from(state.settings.one_time_password_ttl_hours).unwrap_or(72),
+    );
+    let expires_at = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let expires_at = now + ttl;
+            accounts::set_password(conn, id, &hash, Some(expires_at), now)?;
+            refresh_tokens::revoke_account(conn, id, None, now)?;
+            let entry = caller.audit(
+                "staff.one_time_password",
+                "account",
+                Some(id.to_string()),
+                Some(id),
+            );
+            audit::append(conn, entry, now)?;
+            Ok::<_, ApiError>(persistence::sql_types::DbTime::new(expires_at).get())
+        })
+    })
+    .await?;
+    Ok(OneTimePassword {
+        one_time_password: password,
+        expires_at,
+    })
+}

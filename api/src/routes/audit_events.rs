@@ -1,0 +1,125 @@
+//! Reading the audit log (admin only). Nothing can change or delete an entry.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use persistence::audit::{self, AuditEvent, AuditFilter};
+use persistence::write_transaction;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::{Action, Caller};
+use crate::db;
+use crate::error::ApiError;
+use crate::http::{Page, decode_cursor, page, page_limit};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only entries by this account or integration.
+    pub actor_id: Option<Uuid>,
+    /// Only entries about this person.
+    pub subject_id: Option<Uuid>,
+    /// Only this action, e.g. `staff.read`.
+    pub action: Option<String>,
+    /// Entries at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Entries before this time.
+    pub to: Option<DateTime<Utc>>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// One audit entry: who did what to whose data, when. IDs only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventView {
+    /// Position in the hash chain.
+    pub seq: i64,
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    /// `account`, `integration`, `system` or `anonymous`.
+    #[schema(example = "account")]
+    pub actor_kind: &'static str,
+    pub actor_id: Option<Uuid>,
+    #[schema(example = "staff.read")]
+    pub action: String,
+    #[schema(example = "account")]
+    pub target_type: String,
+    pub target_id: Option<String>,
+    /// The person the data is about.
+    pub subject_id: Option<Uuid>,
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+    /// SHA-256 over this entry and the previous entry's hash.
+    pub hash: String,
+}
+
+impl From<AuditEvent> for AuditEventView {
+    fn from(e: AuditEvent) -> Self {
+        let r = e.record;
+        Self {
+            seq: r.seq,
+            id: r.id,
+            occurred_at: r.occurred_at,
+            actor_kind: r.actor_kind.as_str(),
+            actor_id: r.actor_id,
+            action: r.action,
+            target_type: r.target_type,
+            target_id: r.target_id,
+            subject_id: r.subject_id,
+            request_id: r.request_id,
+            client_ip: r.client_ip,
+            hash: e.hash,
+        }
+    }
+}
+
+/// List audit entries, newest first, with filters. Reading the log is itself logged.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "list_audit_events",
+    security(("bearer_jwt" = [])),
+    params(AuditQuery),
+    responses((status = 200, description = "One page of audit entries", body = Page<AuditEventView>))
+)]
+#[get("/audit-events")]
+pub async fn list_audit_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ReadAuditLog)?;
+    let limit = page_limit(query.limit)?;
+    let query = query.into_inner();
+    let before = decode_cursor::<i64>(query.cursor.as_deref())?;
+    let filter = AuditFilter {
+        actor_id: query.actor_id,
+        subject_id: query.subject_id,
+        action: query.action,
+        from: query.from,
+        to: query.to,
+    };
+    let rows = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let rows = audit::list(conn, &filter, before, limit + 1)?;
+            audit::append(
+                conn,
+                caller.audit("audit_events.list", "audit_event", None, filter.subject_id),
+                Utc::now(),
+            )?;
+            Ok::<_, ApiError>(rows)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page(
+        rows,
+        limit,
+        |e| e.record.seq.to_string(),
+        AuditEventView::from,
+    )))
+}

@@ -1,0 +1,92 @@
+//! Integration clients (admin only): the online calendar and the webshop.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, delete, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Action, Caller};
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::http::{Page, decode_cursor, page_limit};
+use crate::identity::integrations::{
+    self, CreatedIntegration, IntegrationView, NewIntegrationRequest,
+};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Register an integration. The response holds its API key and webhook signing secret: they
+/// are shown this once only.
+#[utoipa::path(
+    tag = "integrations",
+    operation_id = "create_integration",
+    security(("bearer_jwt" = [])),
+    request_body = NewIntegrationRequest,
+    responses((status = 201, description = "Created, with its secrets", body = CreatedIntegration,
+        headers(("Location" = String, description = "URL of the integration"))))
+)]
+#[post("/integrations")]
+pub async fn create_integration(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewIntegrationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageIntegrations)?;
+    let created = integrations::create(&state, caller, body.0).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/integrations/{}", created.integration.id),
+        ))
+        .json(created))
+}
+
+/// List integrations, oldest first, revoked ones included.
+#[utoipa::path(
+    tag = "integrations",
+    operation_id = "list_integrations",
+    security(("bearer_jwt" = [])),
+    params(PageQuery),
+    responses((status = 200, description = "One page of integrations", body = Page<IntegrationView>))
+)]
+#[get("/integrations")]
+pub async fn list_integrations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageIntegrations)?;
+    let limit = page_limit(query.limit)?;
+    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    Ok(HttpResponse::Ok().json(integrations::list(&state, after, limit).await?))
+}
+
+/// Revoke an integration's API key: it stops authenticating at once.
+#[utoipa::path(
+    tag = "integrations",
+    operation_id = "revoke_integration",
+    security(("bearer_jwt" = [])),
+    params(("id" = Uuid, Path, description = "Integration id")),
+    responses((status = 204, description = "Revoked"))
+)]
+#[delete("/integrations/{id}")]
+pub async fn revoke_integration(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageIntegrations)?;
+    integrations::revoke(&state, caller, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,97 @@
+//! Names people are shown by.
+
+use serde::{Deserialize, Serialize};
+
+/// A name to show a person by: 1–200 characters after trimming, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DisplayName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("is required")]
+    Empty,
+    #[error("must be at most 200 characters")]
+    TooLong,
+    #[error("must not contain control characters")]
+    ControlCharacters,
+}
+
+impl crate::ErrorCode for NameError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "required",
+            Self::TooLong => "length",
+            Self::ControlCharacters => "invalid_characters",
+        }
+    }
+}
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Self, NameError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(NameError::Empty);
+        }
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err(NameError::TooLong);
+        }
+        if name.chars().any(char::is_control) {
+            return Err(NameError::ControlCharacters);
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for DisplayName {
+    type Error = NameError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<DisplayName> for String {
+    fn from(name: DisplayName) -> Self {
+        name.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_keeps_finnish_letters() {
+        assert_eq!(
+            DisplayName::parse("  Åsa Ääninen ").unwrap().as_str(),
+            "Åsa Ääninen"
+        );
+    }
+
+    #[test]
+    fn refuses_empty_long_and_control_characters() {
+        assert_eq!(DisplayName::parse(" "), Err(NameError::Empty));
+        assert_eq!(
+            DisplayName::parse(&"a".repeat(201)),
+            Err(NameError::TooLong)
+        );
+        assert!(
+            DisplayName::parse(&"ä".repeat(200)).is_ok(),
+            "counts characters, not bytes"
+        );
+        assert_eq!(
+            DisplayName::parse("a\u{0}b"),
+            Err(NameError::ControlCharacters)
+        );
+        assert_eq!(
+            DisplayName::parse("a\nb"),
+            Err(NameError::ControlCharacters)
+        );
+    }
+}

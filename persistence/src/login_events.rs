@@ -1,0 +1,105 @@
+//! Login attempts: the identification and usage data of the privacy notice, and the record
+//! that login throttling counts.
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::{count_star, max};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::connection::AnyConnection;
+use crate::error::DbError;
+use crate::schema::login_events as le;
+use crate::sql_types::{DbTime, DbUuid};
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginOutcome {
+    Success,
+    BadCredentials,
+    Inactive,
+    Throttled,
+}
+
+impl LoginOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::BadCredentials => "bad_credentials",
+            Self::Inactive => "inactive",
+            Self::Throttled => "throttled",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct NewLoginEvent<'a> {
+    pub account_id: Option<Uuid>,
+    pub login_name_hash: &'a str,
+    pub outcome: LoginOutcome,
+    pub client_ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+pub fn record(
+    conn: &mut AnyConnection,
+    event: &NewLoginEvent<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::insert_into(le::table)
+        .values((
+            le::id.eq(DbUuid(Uuid::now_v7())),
+            le::account_id.eq(event.account_id.map(DbUuid)),
+            le::login_name_hash.eq(event.login_name_hash),
+            le::occurred_at.eq(DbTime::new(now)),
+            le::outcome.eq(event.outcome.as_str()),
+            le::client_ip.eq(event.client_ip),
+            le::user_agent.eq(event.user_agent),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Failed attempts since `since`: how many, and when the last one was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failures {
+    pub count: i64,
+    pub last_at: Option<DateTime<Utc>>,
+}
+
+/// Failures counted for throttling: wrong credentials and attempts on a deactivated account.
+const FAILED: [&str; 2] = ["bad_credentials", "inactive"];
+
+/// Failures for one login name, whether or not it belongs to an account.
+pub fn failures_for_login_name(
+    conn: &mut AnyConnection,
+    login_name_hash: &str,
+    since: DateTime<Utc>,
+) -> Result<Failures, DbError> {
+    let (count, last): (i64, Option<DbTime>) = le::table
+        .filter(le::login_name_hash.eq(login_name_hash))
+        .filter(le::occurred_at.ge(DbTime::new(since)))
+        .filter(le::outcome.eq_any(FAILED))
+        .select((count_star(), max(le::occurred_at)))
+        .first(conn)?;
+    Ok(Failures {
+        count,
+        last_at: last.map(DbTime::get),
+    })
+}
+
+pub fn failures_for_ip(
+    conn: &mut AnyConnection,
+    client_ip: &str,
+    since: DateTime<Utc>,
+) -> Result<Failures, DbError> {
+    let (count, last): (i64, Option<DbTime>) = le::table
+        .filter(le::client_ip.eq(client_ip))
+        .filter(le::occurred_at.ge(DbTime::new(since)))
+        .filter(le::outcome.eq_any(FAILED))
+        .select((count_star(), max(le::occurred_at)))
+        .first(conn)?;
+    Ok(Failures {
+        count,
+        last_at: last.map(DbTime::get),
+    })
+}

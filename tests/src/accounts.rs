@@ -1,0 +1,112 @@
+//! Accounts and sessions for tests: the bootstrapped admin logged in, and accounts of any role
+//! made straight in the database (with a password hashed once per test binary).
+
+use std::sync::LazyLock;
+
+use actix_web::http::Method;
+use chrono::Utc;
+use domain::{DisplayName, EmailAddress, Role};
+use persistence::accounts::{self, NewAccount};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::app::{Reply, TestApp};
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "laulan aina aamulla";
+
+static PASSWORD_HASH: LazyLock<String> =
+    LazyLock::new(|| api::auth::passwords::hash_blocking(PASSWORD).expect("hashing works"));
+
+/// A logged-in account: its id, email and token pair.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account_id: Uuid,
+    pub email: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl Session {
+    fn from_reply(reply: &Reply, account_id: Uuid, email: &str) -> Self {
+        assert_eq!(reply.status, 200, "login failed: {}", reply.text());
+        let body = reply.json();
+        Self {
+            account_id,
+            email: email.to_owned(),
+            access_token: body["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Logs the bootstrapped admin in with its one-time password and sets [`PASSWORD`].
+    pub async fn admin_session(&self) -> Session {
+        let email = self.admin.email.as_str().to_owned();
+        let first = self.login(&email, &self.admin.one_time_password).await;
+        assert_eq!(first.status, 200, "{}", first.text());
+        assert_eq!(first.json()["must_change_password"], true);
+        let token = first.json()["access_token"].as_str().unwrap().to_owned();
+        let body =
+            json!({"current_password": self.admin.one_time_password, "new_password": PASSWORD});
+        let changed = self
+            .post_json("/api/v1/auth/password", Some(&token), &body)
+            .await;
+        let id = self.me(&token).await["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        Session::from_reply(&changed, id, &email)
+    }
+
+    /// Makes an active account of `role` with [`PASSWORD`] and logs it in.
+    pub async fn session_as(&self, role: Role) -> Session {
+        let email = format!("{}.{}@example.fi", role.as_str(), Uuid::new_v4().simple());
+        let id = self.create_account(role, &email);
+        let reply = self.login(&email, PASSWORD).await;
+        Session::from_reply(&reply, id, &email)
+    }
+
+    /// Inserts an account with [`PASSWORD`] directly in the database.
+    pub fn create_account(&self, role: Role, email: &str) -> Uuid {
+        let mut conn = self.pool.get().unwrap();
+        let new = NewAccount {
+            email: EmailAddress::parse(email).unwrap(),
+            display_name: DisplayName::parse("Testi Henkilö").unwrap(),
+            role,
+        };
+        let account = accounts::insert(&mut conn, &new, Utc::now()).unwrap();
+        accounts::set_password(&mut conn, account.id, &PASSWORD_HASH, None, Utc::now()).unwrap();
+        account.id
+    }
+
+    pub async fn me(&self, token: &str) -> serde_json::Value {
+        let reply = self.get_as("/api/v1/auth/me", token).await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        self.post_json(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refresh_token": refresh_token}),
+        )
+        .await
+    }
+
+    pub async fn delete_as(&self, path: &str, token: &str) -> Reply {
+        Self::send(self.authed(Method::DELETE, path, token), None).await
+    }
+}

@@ -1,0 +1,105 @@
+//! Forged and broken access tokens are all refused with 401 and `WWW-Authenticate`.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::Role;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use tests::{TestApp, on_both_backends};
+
+fn key_of(app: &TestApp) -> Vec<u8> {
+    std::fs::read(app.data_dir().join("signing-key")).expect("the generated signing key")
+}
+
+fn sign(claims: &Value, key: &[u8], alg: Algorithm) -> String {
+    jsonwebtoken::encode(&Header::new(alg), claims, &EncodingKey::from_secret(key)).unwrap()
+}
+
+fn unsigned(claims: &Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    format!("{header}.{payload}.")
+}
+
+async fn every_forged_or_broken_token_is_401(app: TestApp) {
+    let session = app.session_as(Role::Admin).await;
+    let valid = session.access_token.clone();
+    let payload = valid.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let key = key_of(&app);
+    let now = chrono::Utc::now().timestamp();
+    let with = |field: &str, value: Value| {
+        let mut c = claims.clone();
+        c[field] = value;
+        c
+    };
+    let without = |field: &str| {
+        let mut c = claims.clone();
+        c.as_object_mut().unwrap().remove(field);
+        c
+    };
+    let mut flipped = valid.clone().into_bytes();
+    let last = flipped.len() - 2;
+    flipped[last] = if flipped[last] == b'A' { b'B' } else { b'A' };
+
+    let cases: Vec<(&str, String)> = vec![
+        ("alg none", unsigned(&claims)),
+        ("another algorithm", sign(&claims, &key, Algorithm::HS512)),
+        (
+            "wrong key",
+            sign(
+                &claims,
+                b"another key that is long enough to be a key",
+                Algorithm::HS256,
+            ),
+        ),
+        ("one flipped byte", String::from_utf8(flipped).unwrap()),
+        (
+            "expired past the leeway",
+            sign(&with("exp", json!(now - 30)), &key, Algorithm::HS256),
+        ),
+        (
+            "not yet valid",
+            sign(&with("nbf", json!(now + 600)), &key, Algorithm::HS256),
+        ),
+        (
+            "wrong audience",
+            sign(&with("aud", json!("someone-else")), &key, Algorithm::HS256),
+        ),
+        (
+            "wrong issuer",
+            sign(&with("iss", json!("evil")), &key, Algorithm::HS256),
+        ),
+        ("no exp", sign(&without("exp"), &key, Algorithm::HS256)),
+        ("a refresh token", session.refresh_token.clone()),
+        ("garbage", "not-a-token".to_owned()),
+    ];
+    assert_eq!(
+        app.get_as("/api/v1/auth/me", &valid).await.status,
+        200,
+        "the valid token works"
+    );
+    for (case, token) in cases {
+        let reply = app.get_as("/api/v1/auth/me", &token).await;
+        assert_eq!(reply.status, 401, "{case}: {}", reply.text());
+        assert!(reply.header("www-authenticate").is_some(), "{case}");
+        reply.problem(401, "/problems/unauthorized");
+    }
+}
+
+async fn missing_or_non_bearer_credentials_are_401(app: TestApp) {
+    app.get("/api/v1/auth/me")
+        .await
+        .problem(401, "/problems/unauthorized");
+    let basic = app
+        .request(actix_web::http::Method::GET, "/api/v1/auth/me")
+        .insert_header(("authorization", "Basic YWRtaW46YWRtaW4="));
+    TestApp::send(basic, None)
+        .await
+        .problem(401, "/problems/unauthorized");
+}
+
+on_both_backends!(
+    every_forged_or_broken_token_is_401,
+    missing_or_non_bearer_credentials_are_401
+);
