@@ -121,6 +121,7 @@ fn serve_logs_json_lines_and_stops_gracefully_on_sigterm() {
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
     let mut docs_line = String::new();
     while !docs_line.contains("/docs/") {
         docs_line.clear();
@@ -128,7 +129,13 @@ fn serve_logs_json_lines_and_stops_gracefully_on_sigterm() {
             stdout.read_line(&mut docs_line).unwrap() > 0,
             "serve printed no docs URL"
         );
+        printed.push_str(&docs_line);
     }
+    assert!(
+        printed.contains("Created the first admin account: admin@uniikkiaani.fi"),
+        "{printed}"
+    );
+    assert!(printed.contains("one-time password"), "{printed}");
     let base = docs_line
         .trim()
         .rsplit(' ')
@@ -196,4 +203,67 @@ fn serve_logs_json_lines_and_stops_gracefully_on_sigterm() {
         !logs.contains("maija"),
         "raw paths never reach the logs: {logs}"
     );
+}
+
+#[test]
+fn create_admin_prints_only_a_one_time_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = uniikki(dir.path())
+        .args(["create-admin", "--email", "Johtaja@UniikkiAani.fi"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert_eq!(lines[0].len(), 19, "four groups of four: {}", lines[0]);
+
+    let again = uniikki(dir.path())
+        .args(["create-admin", "--email", "johtaja@uniikkiaani.fi"])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert_ne!(
+        again.stdout, output.stdout,
+        "a new one-time password for the same admin"
+    );
+
+    let bad =
+        one_line_failure(uniikki(dir.path()).args(["create-admin", "--email", "not-an-email"]));
+    assert!(bad.contains("--email"), "{bad}");
+}
+
+#[test]
+fn audit_verify_passes_on_an_intact_chain_and_names_the_first_broken_entry() {
+    use diesel::connection::SimpleConnection;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        uniikki(dir.path())
+            .args(["create-admin", "--email", "a@uniikkiaani.fi"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(
+        uniikki(dir.path())
+            .args(["create-admin", "--email", "a@uniikkiaani.fi"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let intact = uniikki(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(intact.status.success(), "{}", stderr_of(&intact));
+    assert!(String::from_utf8_lossy(&intact.stdout).contains("intact: 2 entries"));
+
+    let url = persistence::DatabaseUrl::Sqlite(dir.path().join("data/uniikki.db"));
+    let pool = persistence::pool::build(&url, &Default::default()).unwrap();
+    pool.get()
+        .unwrap()
+        .batch_execute("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET action = 'x' WHERE seq = 1;")
+        .unwrap();
+    let broken = one_line_failure(uniikki(dir.path()).args(["audit", "verify"]));
+    assert!(broken.contains("broken at entry 1"), "{broken}");
 }

@@ -91,6 +91,16 @@ impl TestApp {
         account.id
     }
 
+    /// Creates a staff member through the API and returns its id.
+    pub async fn create_staff(&self, admin_token: &str, email: &str, role: &str) -> String {
+        let body = json!({"email": email, "display_name": "Testi Henkilö", "role": role});
+        let reply = self
+            .post_json("/api/v1/staff", Some(admin_token), &body)
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        reply.json()["id"].as_str().unwrap().to_owned()
+    }
+
     pub async fn me(&self, token: &str) -> serde_json::Value {
         let reply = self.get_as("/api/v1/auth/me", token).await;
         assert_eq!(reply.status, 200, "{}", reply.text());

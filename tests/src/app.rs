@@ -50,6 +50,16 @@ impl Reply {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    /// The `field` of each entry in a validation problem's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        let problem = self.json();
+        let errors = problem["errors"].as_array().cloned().unwrap_or_default();
+        errors
+            .iter()
+            .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Asserts this is an RFC 9457 problem with the given status and type, and returns it.
     pub fn problem(&self, status: u16, problem_type: &str) -> serde_json::Value {
         assert_eq!(

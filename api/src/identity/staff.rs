@@ -102,6 +102,13 @@ pub struct OneTimePassword {
     pub expires_at: DateTime<Utc>,
 }
 
+fn duplicate_email(existing_id: Option<Uuid>) -> ApiError {
+    ApiError::Conflict {
+        detail: "an account with this email already exists".to_owned(),
+        existing_id,
+    }
+}
+
 fn not_staff(account: Option<Account>) -> Option<Account> {
     account.filter(|a| a.role.is_staff())
 }
@@ -126,18 +133,17 @@ pub async fn create(
     db::run(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let now = Utc::now();
-            let account = match accounts::insert(conn, &new, now) {
-                Err(DbError::UniqueViolation { constraint })
-                    if constraint == "accounts_email_key" =>
-                {
-                    let existing = accounts::find_by_email(conn, &new.email)?;
-                    return Err(ApiError::Conflict {
-                        detail: "an account with this email already exists".to_owned(),
-                        existing_id: existing.map(|a| a.id),
-                    });
+            // Look first: after a unique violation PostgreSQL accepts no further query in the
+            // transaction. The constraint still decides a race between two creates.
+            if let Some(existing) = accounts::find_by_email(conn, &new.email)? {
+                return Err(duplicate_email(Some(existing.id)));
+            }
+            let account = accounts::insert(conn, &new, now).map_err(|e| match e {
+                DbError::UniqueViolation { constraint } if constraint == "accounts_email_key" => {
+                    duplicate_email(None)
                 }
-                other => other?,
-            };
+                other => other.into(),
+            })?;
             let id = account.id;
             audit::append(
                 conn,

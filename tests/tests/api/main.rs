@@ -1,11 +1,15 @@
 //! Black-box tests of the whole server, each on SQLite and (with `TEST_DATABASE_URL`) on
 //! PostgreSQL. One test binary keeps linking fast.
 
+mod audit;
 mod auth;
 mod cors;
 mod errors;
 mod health;
+mod integrations;
+mod matrix;
 mod openapi;
 mod persistence;
 mod request_id;
+mod staff;
 mod tokens;

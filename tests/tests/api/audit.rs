@@ -1,0 +1,136 @@
+use diesel::connection::SimpleConnection;
+use persistence::AnyConnection;
+use serde_json::json;
+use tests::{TestApp, on_both_backends};
+
+async fn changes_and_reads_of_personal_data_are_audited_with_ids_only(app: TestApp) {
+    let admin = app.admin_session().await;
+    let id = app
+        .create_staff(&admin.access_token, "auditoitava@uniikkiaani.fi", "teacher")
+        .await;
+    app.get_as(&format!("/api/v1/staff/{id}"), &admin.access_token)
+        .await;
+
+    let page = app
+        .get_as(
+            &format!("/api/v1/audit-events?subject_id={id}"),
+            &admin.access_token,
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let events = page.json()["items"].as_array().unwrap().clone();
+    let actions: Vec<&str> = events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["staff.read", "staff.create"], "newest first");
+    for event in &events {
+        assert_eq!(event["actor_id"], admin.account_id.to_string());
+        assert_eq!(event["actor_kind"], "account");
+        assert!(event["request_id"].is_string());
+        assert_eq!(event["client_ip"], "127.0.0.1");
+    }
+    let text = page.text();
+    assert!(
+        !text.contains("Aino") && !text.contains("auditoitava@"),
+        "IDs only: {text}"
+    );
+
+    assert_eq!(app.login(&admin.email, tests::PASSWORD).await.status, 200);
+    let logins = app
+        .get_as(
+            "/api/v1/audit-events?action=auth.login&limit=1",
+            &admin.access_token,
+        )
+        .await
+        .json();
+    assert_eq!(logins["items"].as_array().unwrap().len(), 1);
+    assert!(
+        logins["next_cursor"].is_string(),
+        "the admin logged in twice"
+    );
+}
+
+fn verify(app: &TestApp) -> persistence::audit::ChainReport {
+    persistence::audit::verify(&mut app.pool.get().unwrap()).unwrap()
+}
+
+async fn the_chain_verifies_and_an_entry_edited_in_the_database_is_found(app: TestApp) {
+    let admin = app.admin_session().await;
+    for n in 0..3 {
+        let body =
+            json!({"email": format!("s{n}@uniikkiaani.fi"), "display_name": "S", "role": "office"});
+        app.post_json("/api/v1/staff", Some(&admin.access_token), &body)
+            .await;
+    }
+    let report = verify(&app);
+    assert_eq!(report.first_broken, None, "{report:?}");
+    assert!(report.checked >= 5, "{report:?}");
+
+    let mut conn = app.pool.get().unwrap();
+    let refused = conn.batch_execute("UPDATE audit_events SET action = 'x' WHERE seq = 2");
+    assert!(refused.is_err(), "the database refuses to change an entry");
+    assert!(
+        conn.batch_execute("DELETE FROM audit_events WHERE seq = 2")
+            .is_err()
+    );
+
+    // Someone with full control of the database goes around the trigger:
+    let bypass = match &*conn {
+        AnyConnection::Postgresql(_) => {
+            "SET session_replication_role = replica; \
+             UPDATE audit_events SET actor_id = NULL WHERE seq = 3; \
+             SET session_replication_role = DEFAULT;"
+        }
+        AnyConnection::Sqlite(_) => {
+            "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor_id = NULL WHERE seq = 3;"
+        }
+    };
+    conn.batch_execute(bypass).unwrap();
+    drop(conn);
+    let report = verify(&app);
+    assert_eq!(
+        report.first_broken.as_ref().map(|(seq, _)| *seq),
+        Some(3),
+        "{report:?}"
+    );
+    assert_eq!(report.checked, 2);
+}
+
+async fn a_deleted_last_entry_is_found_by_the_chain_head(app: TestApp) {
+    app.admin_session().await;
+    let mut conn = app.pool.get().unwrap();
+    let bypass = match &*conn {
+        AnyConnection::Postgresql(_) => {
+            "SET session_replication_role = replica; \
+             DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events); \
+             SET session_replication_role = DEFAULT;"
+        }
+        AnyConnection::Sqlite(_) => {
+            "DROP TRIGGER audit_events_no_delete; \
+             DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events);"
+        }
+    };
+    conn.batch_execute(bypass).unwrap();
+    drop(conn);
+    assert!(verify(&app).first_broken.is_some());
+}
+
+async fn only_admins_read_the_audit_log(app: TestApp) {
+    let office = app.session_as(domain::Role::Office).await;
+    app.get_as("/api/v1/audit-events", &office.access_token)
+        .await
+        .problem(403, "/problems/forbidden");
+    let admin = app.admin_session().await;
+    let bad = app
+        .get_as("/api/v1/audit-events?from=yesterday", &admin.access_token)
+        .await;
+    bad.problem(400, "/problems/invalid-parameter");
+}
+
+on_both_backends!(
+    changes_and_reads_of_personal_data_are_audited_with_ids_only,
+    the_chain_verifies_and_an_entry_edited_in_the_database_is_found,
+    a_deleted_last_entry_is_found_by_the_chain_head,
+    only_admins_read_the_audit_log,
+);

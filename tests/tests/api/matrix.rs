@@ -1,0 +1,302 @@
+//! The authorization matrix: every documented operation, called as every kind of caller, gets
+//! the status the policy promises. A new endpoint fails `every_operation_is_in_the_matrix`
+//! until it has a row here.
+
+use std::collections::BTreeSet;
+
+use actix_web::http::Method;
+use domain::Role;
+use serde_json::{Value, json};
+use tests::{TestApp, on_both_backends};
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Customer,
+    Teacher,
+    Office,
+    Admin,
+    Calendar,
+    Webshop,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::Customer,
+    Who::Teacher,
+    Who::Office,
+    Who::Admin,
+    Who::Calendar,
+    Who::Webshop,
+];
+
+/// One operation and the status each caller gets.
+struct Row {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    expect: fn(Who) -> u16,
+}
+
+fn public(status: u16) -> fn(Who) -> u16 {
+    match status {
+        200 => |_| 200,
+        401 => |_| 401,
+        _ => unreachable!(),
+    }
+}
+
+/// Only an admin may; everyone else authenticated is refused, the anonymous asked to log in.
+fn admin_only(success: u16) -> fn(Who) -> u16 {
+    match success {
+        200 => |w| match w {
+            Who::Admin => 200,
+            Who::Anonymous => 401,
+            _ => 403,
+        },
+        201 => |w| match w {
+            Who::Admin => 201,
+            Who::Anonymous => 401,
+            _ => 403,
+        },
+        204 => |w| match w {
+            Who::Admin => 204,
+            Who::Anonymous => 401,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
+fn template(method: &Method, path: &str) -> String {
+    let generic: Vec<String> = path
+        .split('/')
+        .map(|seg| {
+            if uuid::Uuid::parse_str(seg).is_ok() {
+                "{id}".to_owned()
+            } else {
+                seg.to_owned()
+            }
+        })
+        .collect();
+    format!("{method} {}", generic.join("/"))
+}
+
+async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
+    let admin = app.admin_session().await;
+    let mut tokens = Vec::new();
+    for who in EVERYONE {
+        let token = match who {
+            Who::Anonymous => None,
+            Who::Customer => Some(app.session_as(Role::Customer).await.access_token),
+            Who::Teacher => Some(app.session_as(Role::Teacher).await.access_token),
+            Who::Office => Some(app.session_as(Role::Office).await.access_token),
+            Who::Admin => Some(admin.access_token.clone()),
+            Who::Calendar | Who::Webshop => {
+                let kind = if who == Who::Calendar {
+                    "calendar"
+                } else {
+                    "webshop"
+                };
+                let body = json!({"name": kind, "kind": kind, "processor": {"company": "P Oy", "country": "FI", "in_eea": true}});
+                let created = app
+                    .post_json("/api/v1/integrations", Some(&admin.access_token), &body)
+                    .await;
+                Some(created.json()["api_key"].as_str().unwrap().to_owned())
+            }
+        };
+        tokens.push((who, token));
+    }
+    let staff = |n: &str| json!({"email": format!("matrix.{n}@uniikkiaani.fi"), "display_name": "M", "role": "office"});
+    let target = app
+        .post_json("/api/v1/staff", Some(&admin.access_token), &staff("target"))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let spare = json!({"name": "spare", "kind": "webshop", "processor": {"company": "P Oy", "country": "FI", "in_eea": true}});
+    let spare_id = app
+        .post_json("/api/v1/integrations", Some(&admin.access_token), &spare)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let rows = vec![
+        Row {
+            method: Method::GET,
+            path: "/healthz".into(),
+            body: None,
+            expect: public(200),
+        },
+        Row {
+            method: Method::GET,
+            path: "/readyz".into(),
+            body: None,
+            expect: public(200),
+        },
+        Row {
+            method: Method::GET,
+            path: "/metrics".into(),
+            body: None,
+            expect: public(200),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/auth/login".into(),
+            body: Some(json!({"email": "nobody@example.fi", "password": "whatever it is"})),
+            expect: public(401),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/auth/refresh".into(),
+            body: Some(json!({"refresh_token": "not-a-token"})),
+            expect: public(401),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/auth/me".into(),
+            body: None,
+            expect: |w| if w == Who::Anonymous { 401 } else { 200 },
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/auth/password".into(),
+            body: Some(
+                json!({"current_password": "not the password", "new_password": "uusi salasana kuorolle"}),
+            ),
+            expect: |w| match w {
+                Who::Anonymous => 401,
+                Who::Calendar | Who::Webshop => 403,
+                _ => 422,
+            },
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/staff".into(),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/staff".into(),
+            body: Some(staff("new")),
+            expect: admin_only(201),
+        },
+        Row {
+            method: Method::GET,
+            path: format!("/api/v1/staff/{target}"),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::PATCH,
+            path: format!("/api/v1/staff/{target}"),
+            body: Some(json!({"display_name": "Muutettu"})),
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::POST,
+            path: format!("/api/v1/staff/{target}/one-time-password"),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/integrations".into(),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/integrations".into(),
+            body: Some(spare.clone()),
+            expect: admin_only(201),
+        },
+        Row {
+            method: Method::DELETE,
+            path: format!("/api/v1/integrations/{spare_id}"),
+            body: None,
+            expect: admin_only(204),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/audit-events".into(),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/auth/logout".into(),
+            body: None,
+            expect: |w| match w {
+                Who::Anonymous => 401,
+                Who::Calendar | Who::Webshop => 403,
+                _ => 204,
+            },
+        },
+    ];
+
+    let mut covered = BTreeSet::new();
+    let mut failures = Vec::new();
+    for row in &rows {
+        covered.insert(template(&row.method, &row.path));
+        for (who, token) in &tokens {
+            let mut body = row.body.clone();
+            // Bodies that must differ per caller: a new email each, and a login name each
+            // (five failures for one name would rightly be throttled).
+            let name = format!("{who:?}").to_lowercase();
+            if row.method == Method::POST && row.path == "/api/v1/staff" {
+                body = Some(staff(&name));
+            }
+            if row.path == "/api/v1/auth/login" {
+                body = Some(
+                    json!({"email": format!("nobody.{name}@example.fi"), "password": "whatever it is"}),
+                );
+            }
+            let reply = match (&body, token) {
+                (Some(body), token) => {
+                    app.send_json(row.method.clone(), &row.path, token.as_deref(), body)
+                        .await
+                }
+                (None, Some(token)) => {
+                    TestApp::send(app.authed(row.method.clone(), &row.path, token), None).await
+                }
+                (None, None) => {
+                    TestApp::send(app.request(row.method.clone(), &row.path), None).await
+                }
+            };
+            let expected = (row.expect)(*who);
+            if reply.status.as_u16() != expected {
+                failures.push(format!(
+                    "{} {} as {who:?}: {} (expected {expected})",
+                    row.method, row.path, reply.status
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    let documented = documented_operations();
+    let missing: Vec<_> = documented.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "operations missing from the matrix: {missing:?}"
+    );
+}
+
+fn documented_operations() -> BTreeSet<String> {
+    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            out.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    out
+}
+
+on_both_backends!(every_operation_answers_each_caller_as_the_policy_says);
