@@ -3,9 +3,12 @@
 
 pub mod account;
 pub mod audit;
+pub mod customer;
 pub mod email;
 pub mod name;
 pub mod password;
+pub mod person;
+pub mod phone;
 
 pub use account::Role;
 
@@ -16,3 +19,5 @@ pub trait ErrorCode: std::fmt::Display {
 pub use email::EmailAddress;
 pub use name::DisplayName;
 pub use password::NewPassword;
+pub use person::{Language, PersonName};
+pub use phone::PhoneNumber;

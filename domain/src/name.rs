@@ -11,8 +11,8 @@ pub struct DisplayName(String);
 pub enum NameError {
     #[error("is required")]
     Empty,
-    #[error("must be at most 200 characters")]
-    TooLong,
+    #[error("must be at most {0} characters")]
+    TooLong(usize),
     #[error("must not contain control characters")]
     ControlCharacters,
 }
@@ -21,7 +21,7 @@ impl crate::ErrorCode for NameError {
     fn code(&self) -> &'static str {
         match self {
             Self::Empty => "required",
-            Self::TooLong => "length",
+            Self::TooLong(_) => "length",
             Self::ControlCharacters => "invalid_characters",
         }
     }
@@ -31,22 +31,27 @@ impl DisplayName {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(raw: &str) -> Result<Self, NameError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(NameError::Empty);
-        }
-        if name.chars().count() > Self::MAX_CHARS {
-            return Err(NameError::TooLong);
-        }
-        if name.chars().any(char::is_control) {
-            return Err(NameError::ControlCharacters);
-        }
-        Ok(Self(name.to_owned()))
+        check_name(raw, Self::MAX_CHARS).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Trims `raw` and checks it is a usable name of at most `max` characters.
+pub(crate) fn check_name(raw: &str, max: usize) -> Result<String, NameError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(NameError::Empty);
+    }
+    if name.chars().count() > max {
+        return Err(NameError::TooLong(max));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(NameError::ControlCharacters);
+    }
+    Ok(name.to_owned())
 }
 
 impl TryFrom<String> for DisplayName {
@@ -79,7 +84,7 @@ mod tests {
         assert_eq!(DisplayName::parse(" "), Err(NameError::Empty));
         assert_eq!(
             DisplayName::parse(&"a".repeat(201)),
-            Err(NameError::TooLong)
+            Err(NameError::TooLong(200))
         );
         assert!(
             DisplayName::parse(&"ä".repeat(200)).is_ok(),

@@ -242,6 +242,27 @@ pub fn set_password(
     }
 }
 
+/// Changes the login name (a customer rectifying their email).
+pub fn update_email(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    email: &EmailAddress,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(
+        accounts::table
+            .find(DbUuid(id))
+            .filter(accounts::email.ne(email.as_str())),
+    )
+    .set((
+        accounts::email.eq(email.as_str()),
+        accounts::updated_at.eq(DbTime::new(now)),
+        accounts::version.eq(accounts::version + 1),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
 pub fn record_login(conn: &mut AnyConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
     diesel::update(accounts::table.find(DbUuid(id)))
         .set(accounts::last_login_at.eq(DbTime::new(now)))

@@ -123,6 +123,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    customers (id) {
+        id -> Uuid,
+        first_name -> Text,
+        last_name -> Text,
+        first_name_key -> Text,
+        last_name_key -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        street -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        language -> Text,
+        guardian_name -> Nullable<Text>,
+        guardian_email -> Nullable<Text>,
+        guardian_phone -> Nullable<Text>,
+        source -> Text,
+        account_id -> Nullable<Uuid>,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(customers -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(login_events -> accounts (account_id));
 
@@ -130,6 +160,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_chain_head,
     audit_events,
+    customers,
     idempotency_keys,
     integrations,
     login_events,

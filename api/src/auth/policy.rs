@@ -15,6 +15,33 @@ pub enum Action {
     ManageIntegrations,
     /// Read the audit log.
     ReadAuditLog,
+    /// Create and change customers, and give them logins.
+    ManageCustomers,
+}
+
+/// Which customers a caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerScope {
+    /// Office and admin: everyone.
+    All,
+    /// A teacher: the students in their own lessons.
+    TaughtBy(uuid::Uuid),
+}
+
+/// The customers `principal` may read, or `None` when it may read none through staff routes.
+pub fn customer_scope(principal: &Principal) -> Option<CustomerScope> {
+    match principal {
+        Principal::Account {
+            role: Role::Admin | Role::Office,
+            ..
+        } => Some(CustomerScope::All),
+        Principal::Account {
+            role: Role::Teacher,
+            id,
+            ..
+        } => Some(CustomerScope::TaughtBy(*id)),
+        _ => None,
+    }
 }
 
 /// Whether `principal` may perform `action`.
@@ -24,6 +51,7 @@ pub fn allows(principal: &Principal, action: Action) -> bool {
             Action::ManageStaff | Action::ManageIntegrations | Action::ReadAuditLog => {
                 *role == Role::Admin
             }
+            Action::ManageCustomers => matches!(role, Role::Admin | Role::Office),
         },
         Principal::Integration { .. } => false,
     }
@@ -40,6 +68,23 @@ mod tests {
             role,
             session_id: Uuid::nil(),
         }
+    }
+
+    #[test]
+    fn office_and_admin_manage_customers_and_teachers_see_only_their_students() {
+        assert!(allows(&account(Role::Office), Action::ManageCustomers));
+        assert!(allows(&account(Role::Admin), Action::ManageCustomers));
+        assert!(!allows(&account(Role::Teacher), Action::ManageCustomers));
+        assert!(!allows(&account(Role::Customer), Action::ManageCustomers));
+        assert_eq!(
+            customer_scope(&account(Role::Office)),
+            Some(CustomerScope::All)
+        );
+        assert_eq!(
+            customer_scope(&account(Role::Teacher)),
+            Some(CustomerScope::TaughtBy(Uuid::nil()))
+        );
+        assert_eq!(customer_scope(&account(Role::Customer)), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod integrations;
 pub mod login;
+pub mod one_time;
 pub mod password;
 pub mod sessions;
 pub mod staff;

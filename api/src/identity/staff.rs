@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::{Caller, passwords, secrets};
+use super::one_time::Prepared;
+use crate::auth::Caller;
 use crate::db;
 use crate::error::ApiError;
 use crate::http::{Fields, Page, page};
@@ -266,17 +267,11 @@ pub async fn issue_one_time_password(
     if !exists {
         return Err(ApiError::NotFound);
     }
-    let password = secrets::one_time_password();
-    let hash = passwords::hash(password.clone()).await?;
-    let ttl = chrono::Duration::hours(
-        i64::try_from(state.settings.one_time_password_ttl_hours).unwrap_or(72),
-    );
+    let otp = Prepared::new(&state.settings).await?;
     let expires_at = db::run(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let now = Utc::now();
-            let expires_at = now + ttl;
-            accounts::set_password(conn, id, &hash, Some(expires_at), now)?;
-            refresh_tokens::revoke_account(conn, id, None, now)?;
+            let expires_at = otp.install(conn, id, now)?;
             let entry = caller.audit(
                 "staff.one_time_password",
                 "account",
@@ -284,12 +279,10 @@ pub async fn issue_one_time_password(
                 Some(id),
             );
             audit::append(conn, entry, now)?;
-            Ok::<_, ApiError>(persistence::sql_types::DbTime::new(expires_at).get())
+            Ok::<_, ApiError>((otp, expires_at))
         })
     })
     .await?;
-    Ok(OneTimePassword {
-        one_time_password: password,
-        expires_at,
-    })
+    let (otp, expires_at) = expires_at;
+    Ok(otp.shown(expires_at))
 }

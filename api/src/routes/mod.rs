@@ -3,8 +3,10 @@
 
 mod audit_events;
 mod auth;
+mod customers;
 mod health;
 mod integrations;
+mod me;
 mod metrics;
 mod staff;
 
@@ -31,6 +33,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(integrations::create_integration)
             .service(integrations::list_integrations)
             .service(integrations::revoke_integration)
-            .service(audit_events::list_audit_events),
+            .service(audit_events::list_audit_events)
+            .service(customers::create_customer)
+            .service(customers::list_customers)
+            .service(customers::get_customer)
+            .service(customers::update_customer)
+            .service(customers::issue_customer_one_time_password)
+            .service(me::get_me)
+            .service(me::update_me),
     );
 }

@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod cors;
+mod customers;
 mod errors;
 mod health;
 mod integrations;

@@ -69,6 +69,35 @@ fn admin_only(success: u16) -> fn(Who) -> u16 {
     }
 }
 
+/// Office and admin may; everyone else authenticated is refused.
+fn office_or_admin(success: u16) -> fn(Who) -> u16 {
+    match success {
+        200 => |w| match w {
+            Who::Admin | Who::Office => 200,
+            Who::Anonymous => 401,
+            _ => 403,
+        },
+        201 => |w| match w {
+            Who::Admin | Who::Office => 201,
+            Who::Anonymous => 401,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
+/// Only a customer, about themselves.
+fn customer_only(success: u16) -> fn(Who) -> u16 {
+    match success {
+        200 => |w| match w {
+            Who::Customer => 200,
+            Who::Anonymous => 401,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
 fn template(method: &Method, path: &str) -> String {
     let generic: Vec<String> = path
         .split('/')
@@ -89,7 +118,18 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
     for who in EVERYONE {
         let token = match who {
             Who::Anonymous => None,
-            Who::Customer => Some(app.session_as(Role::Customer).await.access_token),
+            Who::Customer => {
+                let session = app.session_as(Role::Customer).await;
+                let own =
+                    json!({"first_name": "Oma", "last_name": "Asiakas", "email": session.email});
+                let created = app
+                    .post_json("/api/v1/customers", Some(&admin.access_token), &own)
+                    .await;
+                let id = created.json()["id"].as_str().unwrap().parse().unwrap();
+                let mut conn = app.pool.get().unwrap();
+                persistence::customers::link_account(&mut conn, id, session.account_id).unwrap();
+                Some(session.access_token)
+            }
             Who::Teacher => Some(app.session_as(Role::Teacher).await.access_token),
             Who::Office => Some(app.session_as(Role::Office).await.access_token),
             Who::Admin => Some(admin.access_token.clone()),
@@ -111,6 +151,18 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
     let staff = |n: &str| json!({"email": format!("matrix.{n}@uniikkiaani.fi"), "display_name": "M", "role": "office"});
     let target = app
         .post_json("/api/v1/staff", Some(&admin.access_token), &staff("target"))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let person = |n: &str| json!({"first_name": "Matriisi", "last_name": n, "email": format!("matrix.{n}@example.fi")});
+    let customer = app
+        .post_json(
+            "/api/v1/customers",
+            Some(&admin.access_token),
+            &person("target"),
+        )
         .await
         .json()["id"]
         .as_str()
@@ -230,6 +282,58 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
         },
         Row {
             method: Method::POST,
+            path: "/api/v1/customers".into(),
+            body: Some(person("new")),
+            expect: office_or_admin(201),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/customers".into(),
+            body: None,
+            expect: |w| match w {
+                Who::Admin | Who::Office | Who::Teacher => 200,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        Row {
+            method: Method::GET,
+            path: format!("/api/v1/customers/{customer}"),
+            body: None,
+            // A teacher reaches only their own students: another person is simply not found.
+            expect: |w| match w {
+                Who::Admin | Who::Office => 200,
+                Who::Teacher => 404,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        Row {
+            method: Method::PATCH,
+            path: format!("/api/v1/customers/{customer}"),
+            body: Some(json!({"phone": "040 123 4567"})),
+            expect: office_or_admin(200),
+        },
+        Row {
+            method: Method::POST,
+            path: format!("/api/v1/customers/{customer}/one-time-password"),
+            body: None,
+            expect: office_or_admin(200),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/me".into(),
+            body: None,
+            expect: customer_only(200),
+        },
+        Row {
+            method: Method::PATCH,
+            path: "/api/v1/me".into(),
+            body: Some(json!({"phone": "050 765 4321"})),
+            expect: customer_only(200),
+        },
+        Row {
+            method: Method::POST,
             path: "/api/v1/auth/logout".into(),
             body: None,
             expect: |w| match w {
@@ -251,6 +355,9 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
             let name = format!("{who:?}").to_lowercase();
             if row.method == Method::POST && row.path == "/api/v1/staff" {
                 body = Some(staff(&name));
+            }
+            if row.method == Method::POST && row.path == "/api/v1/customers" {
+                body = Some(person(&name));
             }
             if row.path == "/api/v1/auth/login" {
                 body = Some(

@@ -1,0 +1,173 @@
+//! Customers, for staff: office and admin manage them; teachers see their own students.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use persistence::customers::SortKey;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Action, Caller};
+use crate::customers::dto::{CustomerPatch, CustomerView, NewCustomer};
+use crate::customers::service;
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
+use crate::identity::staff::OneTimePassword;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CustomerQuery {
+    /// Each word begins the first or last name (`maija mei`), or the term begins the email or
+    /// the phone number (`040 12`). Case and Finnish letters are handled alike everywhere.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+pub(crate) fn with_etag(
+    mut response: actix_web::HttpResponseBuilder,
+    customer: &CustomerView,
+) -> HttpResponse {
+    response
+        .insert_header((header::ETAG, etag(customer.version)))
+        .json(customer)
+}
+
+/// Add a customer. A duplicate email is a 409 naming the existing customer.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "create_customer",
+    security(("bearer_jwt" = [])),
+    request_body = NewCustomer,
+    responses(
+        (status = 201, description = "Created", body = CustomerView, headers(
+            ("Location" = String, description = "URL of the new customer"),
+            ("ETag" = String, description = "Version of the customer"))),
+        (status = 409, description = "A customer with this email exists; `existing_id` names it",
+            content_type = "application/problem+json", body = Problem)
+    )
+)]
+#[post("/customers")]
+pub async fn create_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewCustomer>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageCustomers)?;
+    let customer = service::create(&state, caller, body.0).await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((
+        header::LOCATION,
+        format!("/api/v1/customers/{}", customer.id),
+    ));
+    Ok(with_etag(response, &customer))
+}
+
+/// List or search customers in Finnish alphabetical order of last name, then first name.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "list_customers",
+    security(("bearer_jwt" = [])),
+    params(CustomerQuery),
+    responses((status = 200, description = "One page of customers", body = Page<CustomerView>))
+)]
+#[get("/customers")]
+pub async fn list_customers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<CustomerQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = page_limit(query.limit)?;
+    let query = query.into_inner();
+    if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(crate::http::invalid_parameter(
+            "q",
+            "must be at most 200 characters",
+        ));
+    }
+    let after = decode_cursor::<SortKey>(query.cursor.as_deref())?;
+    Ok(HttpResponse::Ok().json(service::list(&state, caller, query.q, after, limit).await?))
+}
+
+/// Read a customer. Every read is recorded in the audit log.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "get_customer",
+    security(("bearer_jwt" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses((status = 200, description = "The customer", body = CustomerView,
+        headers(("ETag" = String, description = "Version of the customer"))))
+)]
+#[get("/customers/{id}")]
+pub async fn get_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let customer = service::get(&state, caller, id.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Ok(), &customer))
+}
+
+/// Correct a customer's details. Send `If-Match` with the ETag you read; a stale one is 412.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "update_customer",
+    security(("bearer_jwt" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Customer id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the version you read")
+    ),
+    request_body = CustomerPatch,
+    responses(
+        (status = 200, description = "Updated", body = CustomerView,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Another customer has this email",
+            content_type = "application/problem+json", body = Problem),
+        (status = 412, description = "The customer changed since you read it",
+            content_type = "application/problem+json", body = Problem)
+    )
+)]
+#[patch("/customers/{id}")]
+pub async fn update_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Json<CustomerPatch>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageCustomers)?;
+    let expected = if_match(&req)?;
+    let customer = service::update(&state, caller, id.into_inner(), body.0, expected).await?;
+    Ok(with_etag(HttpResponse::Ok(), &customer))
+}
+
+/// Give the customer a login: an account with the customer's email as login name and a
+/// one-time password, shown only in this response, to be changed at first login.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "issue_customer_one_time_password",
+    security(("bearer_jwt" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses(
+        (status = 200, description = "The one-time password", body = OneTimePassword),
+        (status = 409, description = "The customer has no email, or another account uses it",
+            content_type = "application/problem+json", body = Problem)
+    )
+)]
+#[post("/customers/{id}/one-time-password")]
+pub async fn issue_customer_one_time_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageCustomers)?;
+    let password = service::issue_one_time_password(&state, caller, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(password))
+}

@@ -1,0 +1,142 @@
+//! A person's name, birth date and language.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::name::{NameError, check_name};
+
+/// A first or last name: 1–100 characters after trimming, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, NameError> {
+        check_name(raw, Self::MAX_CHARS).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PersonName {
+    type Error = NameError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<PersonName> for String {
+    fn from(name: PersonName) -> Self {
+        name.0
+    }
+}
+
+/// Age of majority in Finland.
+pub const ADULT_AGE: u32 = 18;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BirthDateError {
+    #[error("must not be in the future")]
+    InFuture,
+    #[error("must be after 1900-01-01")]
+    TooEarly,
+}
+
+impl crate::ErrorCode for BirthDateError {
+    fn code(&self) -> &'static str {
+        "birth_date"
+    }
+}
+
+/// Checks a birth date against today.
+pub fn check_birth_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, BirthDateError> {
+    if date > today {
+        return Err(BirthDateError::InFuture);
+    }
+    if date < NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date") {
+        return Err(BirthDateError::TooEarly);
+    }
+    Ok(date)
+}
+
+/// Full years of age on `today`.
+pub fn age_on(birth_date: NaiveDate, today: NaiveDate) -> u32 {
+    let mut years = today.year() - birth_date.year();
+    if (today.month(), today.day()) < (birth_date.month(), birth_date.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
+/// The language a person is served in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Fi,
+    Sv,
+    En,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fi => "fi",
+            Self::Sv => "sv",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "fi" => Some(Self::Fi),
+            "sv" => Some(Self::Sv),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn age_counts_full_years_including_leap_days() {
+        assert_eq!(age_on(date(2008, 11, 25), date(2026, 11, 25)), 18);
+        assert_eq!(age_on(date(2008, 11, 26), date(2026, 11, 25)), 17);
+        assert_eq!(age_on(date(2008, 2, 29), date(2026, 2, 28)), 17);
+        assert_eq!(age_on(date(2008, 2, 29), date(2026, 3, 1)), 18);
+    }
+
+    #[test]
+    fn birth_dates_are_in_a_plausible_past() {
+        let today = date(2026, 11, 25);
+        assert!(check_birth_date(date(2026, 11, 25), today).is_ok());
+        assert_eq!(
+            check_birth_date(date(2026, 11, 26), today),
+            Err(BirthDateError::InFuture)
+        );
+        assert_eq!(
+            check_birth_date(date(1899, 12, 31), today),
+            Err(BirthDateError::TooEarly)
+        );
+    }
+
+    #[test]
+    fn person_names_keep_finnish_letters_and_refuse_long_ones() {
+        assert_eq!(
+            PersonName::parse(" Äänislinna ").unwrap().as_str(),
+            "Äänislinna"
+        );
+        assert!(PersonName::parse(&"ö".repeat(101)).is_err());
+    }
+}

@@ -1,0 +1,467 @@
+//! Customers: stored profile, search and keyset pagination in Finnish alphabetical order.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use domain::customer::{Address, CustomerProfile, Guardian, Source, name_key};
+use domain::{EmailAddress, Language, PersonName, PhoneNumber};
+use uuid::Uuid;
+
+use crate::connection::AnyConnection;
+use crate::error::DbError;
+use crate::schema::customers as c;
+use crate::sql_types::{DbTime, DbUuid};
+
+/// A stored customer.
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub id: Uuid,
+    pub profile: CustomerProfile,
+    pub source: Source,
+    pub account_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    /// Where the customer stands in the sort order; the cursor of keyset pagination.
+    pub sort_key: SortKey,
+}
+
+/// The position of a customer in the list order (last name, first name, id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    pub last: String,
+    pub first: String,
+    pub id: Uuid,
+}
+
+impl std::fmt::Display for SortKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\u{1f}{}\u{1f}{}", self.last, self.first, self.id)
+    }
+}
+
+impl std::str::FromStr for SortKey {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let mut parts = s.split('\u{1f}');
+        let (Some(last), Some(first), Some(id), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(());
+        };
+        Ok(Self {
+            last: last.to_owned(),
+            first: first.to_owned(),
+            id: id.parse().map_err(|_| ())?,
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = c)]
+struct Row {
+    id: DbUuid,
+    first_name: String,
+    last_name: String,
+    first_name_key: String,
+    last_name_key: String,
+    email: Option<String>,
+    phone: Option<String>,
+    street: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+    country: Option<String>,
+    birth_date: Option<NaiveDate>,
+    language: String,
+    guardian_name: Option<String>,
+    guardian_email: Option<String>,
+    guardian_phone: Option<String>,
+    source: String,
+    account_id: Option<DbUuid>,
+    created_at: DbTime,
+    updated_at: DbTime,
+    version: i64,
+}
+
+fn corrupt<T, E>(column: &'static str) -> impl Fn(E) -> Result<T, DbError> {
+    move |_| Err(DbError::corrupt(column))
+}
+
+impl TryFrom<Row> for Customer {
+    type Error = DbError;
+    fn try_from(r: Row) -> Result<Self, DbError> {
+        let email = r
+            .email
+            .map(|e| EmailAddress::parse(&e).or_else(corrupt("customers.email")))
+            .transpose()?;
+        let phone = r
+            .phone
+            .map(|p| PhoneNumber::parse(&p).or_else(corrupt("customers.phone")))
+            .transpose()?;
+        let address = match (r.street, r.postal_code, r.city, r.country) {
+            (Some(street), Some(postal_code), Some(city), Some(country)) => Some(Address {
+                street,
+                postal_code,
+                city,
+                country,
+            }),
+            _ => None,
+        };
+        let guardian = match r.guardian_name {
+            Some(name) => Some(Guardian {
+                name: PersonName::parse(&name).or_else(corrupt("customers.guardian_name"))?,
+                email: r
+                    .guardian_email
+                    .map(|e| EmailAddress::parse(&e).or_else(corrupt("customers.guardian_email")))
+                    .transpose()?,
+                phone: r
+                    .guardian_phone
+                    .map(|p| PhoneNumber::parse(&p).or_else(corrupt("customers.guardian_phone")))
+                    .transpose()?,
+            }),
+            None => None,
+        };
+        Ok(Self {
+            id: r.id.0,
+            profile: CustomerProfile {
+                first_name: PersonName::parse(&r.first_name)
+                    .or_else(corrupt("customers.first_name"))?,
+                last_name: PersonName::parse(&r.last_name)
+                    .or_else(corrupt("customers.last_name"))?,
+                email,
+                phone,
+                address,
+                birth_date: r.birth_date,
+                language: Language::parse(&r.language)
+                    .ok_or_else(|| DbError::corrupt("customers.language"))?,
+                guardian,
+            },
+            source: Source::parse(&r.source).ok_or_else(|| DbError::corrupt("customers.source"))?,
+            account_id: r.account_id.map(|a| a.0),
+            created_at: r.created_at.get(),
+            updated_at: r.updated_at.get(),
+            version: r.version,
+            sort_key: SortKey {
+                last: r.last_name_key,
+                first: r.first_name_key,
+                id: r.id.0,
+            },
+        })
+    }
+}
+
+/// The profile columns, as written by both insert and update.
+#[derive(AsChangeset, Insertable)]
+#[diesel(table_name = c, treat_none_as_null = true)]
+struct ProfileColumns<'a> {
+    first_name: &'a str,
+    last_name: &'a str,
+    first_name_key: String,
+    last_name_key: String,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    street: Option<&'a str>,
+    postal_code: Option<&'a str>,
+    city: Option<&'a str>,
+    country: Option<&'a str>,
+    birth_date: Option<NaiveDate>,
+    language: &'a str,
+    guardian_name: Option<&'a str>,
+    guardian_email: Option<&'a str>,
+    guardian_phone: Option<&'a str>,
+}
+
+impl<'a> From<&'a CustomerProfile> for ProfileColumns<'a> {
+    fn from(p: &'a CustomerProfile) -> Self {
+        let guardian = p.guardian.as_ref();
+        Self {
+            first_name: p.first_name.as_str(),
+            last_name: p.last_name.as_str(),
+            first_name_key: name_key(p.first_name.as_str()),
+            last_name_key: name_key(p.last_name.as_str()),
+            email: p.email.as_ref().map(EmailAddress::as_str),
+            phone: p.phone.as_ref().map(PhoneNumber::as_str),
+            street: p.address.as_ref().map(|a| a.street.as_str()),
+            postal_code: p.address.as_ref().map(|a| a.postal_code.as_str()),
+            city: p.address.as_ref().map(|a| a.city.as_str()),
+            country: p.address.as_ref().map(|a| a.country.as_str()),
+            birth_date: p.birth_date,
+            language: p.language.as_str(),
+            guardian_name: guardian.map(|g| g.name.as_str()),
+            guardian_email: guardian
+                .and_then(|g| g.email.as_ref())
+                .map(EmailAddress::as_str),
+            guardian_phone: guardian
+                .and_then(|g| g.phone.as_ref())
+                .map(PhoneNumber::as_str),
+        }
+    }
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    profile: &CustomerProfile,
+    source: Source,
+    now: DateTime<Utc>,
+) -> Result<Customer, DbError> {
+    let id = Uuid::now_v7();
+    let now = DbTime::new(now);
+    diesel::insert_into(c::table)
+        .values((
+            c::id.eq(DbUuid(id)),
+            ProfileColumns::from(profile),
+            c::source.eq(source.as_str()),
+            c::created_at.eq(now),
+            c::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find(conn, id)?.ok_or(DbError::NotFound)
+}
+
+pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Customer>, DbError> {
+    c::table
+        .find(DbUuid(id))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Customer::try_from)
+        .transpose()
+}
+
+pub fn find_by_email(
+    conn: &mut AnyConnection,
+    email: &EmailAddress,
+) -> Result<Option<Customer>, DbError> {
+    c::table
+        .filter(c::email.eq(email.as_str()))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Customer::try_from)
+        .transpose()
+}
+
+pub fn find_by_account(
+    conn: &mut AnyConnection,
+    account_id: Uuid,
+) -> Result<Option<Customer>, DbError> {
+    c::table
+        .filter(c::account_id.eq(DbUuid(account_id)))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Customer::try_from)
+        .transpose()
+}
+
+/// The end of a prefix range: every string that starts with `prefix` sorts below it.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10ffff}")
+}
+
+/// A search: each word must begin the first or last name; or the whole term begins the email
+/// or the phone number.
+#[derive(Debug, Default, Clone)]
+pub struct Search {
+    pub words: Vec<String>,
+    pub email_prefix: Option<String>,
+    pub phone_prefix: Option<String>,
+}
+
+impl Search {
+    pub fn new(q: &str) -> Self {
+        let words = q
+            .split_whitespace()
+            .map(name_key)
+            .filter(|w| !w.is_empty())
+            .collect();
+        let term = q.trim().to_lowercase();
+        let email_prefix = (!term.is_empty()).then(|| term.clone());
+        let digits: String = term
+            .chars()
+            .filter(|ch| !matches!(ch, ' ' | '-' | '(' | ')'))
+            .collect();
+        let phone_prefix = if digits.len() >= 3
+            && digits
+                .trim_start_matches('+')
+                .chars()
+                .all(|ch| ch.is_ascii_digit())
+        {
+            Some(if let Some(rest) = digits.strip_prefix("00") {
+                format!("+{rest}")
+            } else if let Some(rest) = digits.strip_prefix('0') {
+                format!("+358{rest}")
+            } else if digits.starts_with('+') {
+                digits
+            } else {
+                format!("+{digits}")
+            })
+        } else {
+            None
+        };
+        Self {
+            words,
+            email_prefix,
+            phone_prefix,
+        }
+    }
+}
+
+/// One page in (last name, first name, id) order, after `after`, matching `search`.
+pub fn list(
+    conn: &mut AnyConnection,
+    search: Option<&Search>,
+    after: Option<&SortKey>,
+    limit: i64,
+) -> Result<Vec<Customer>, DbError> {
+    let mut query = c::table.select(Row::as_select()).into_boxed();
+    if let Some(search) = search {
+        type Condition = Box<
+            dyn BoxableExpression<
+                    c::table,
+                    crate::connection::MultiBackend,
+                    SqlType = diesel::sql_types::Bool,
+                >,
+        >;
+        let mut names: Option<Condition> = None;
+        for word in &search.words {
+            let end = prefix_end(word);
+            let matches: Condition = Box::new(
+                (c::last_name_key
+                    .ge(word.clone())
+                    .and(c::last_name_key.lt(end.clone())))
+                .or(c::first_name_key
+                    .ge(word.clone())
+                    .and(c::first_name_key.lt(end))),
+            );
+            names = Some(match names {
+                Some(previous) => Box::new(previous.and(matches)),
+                None => matches,
+            });
+        }
+        let mut any: Condition =
+            names.unwrap_or_else(|| Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0")));
+        if let Some(email) = &search.email_prefix {
+            let end = prefix_end(email);
+            any = Box::new(
+                any.or(c::email
+                    .ge(email.clone())
+                    .and(c::email.lt(end))
+                    .assume_not_null()),
+            );
+        }
+        if let Some(phone) = &search.phone_prefix {
+            let end = prefix_end(phone);
+            any = Box::new(
+                any.or(c::phone
+                    .ge(phone.clone())
+                    .and(c::phone.lt(end))
+                    .assume_not_null()),
+            );
+        }
+        query = query.filter(any);
+    }
+    if let Some(after) = after {
+        let (last, first, id) = (after.last.clone(), after.first.clone(), DbUuid(after.id));
+        query = query.filter(
+            c::last_name_key
+                .gt(last.clone())
+                .or(c::last_name_key
+                    .eq(last.clone())
+                    .and(c::first_name_key.gt(first.clone())))
+                .or(c::last_name_key
+                    .eq(last)
+                    .and(c::first_name_key.eq(first))
+                    .and(c::id.gt(id))),
+        );
+    }
+    query
+        .order((c::last_name_key.asc(), c::first_name_key.asc(), c::id.asc()))
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(Customer::try_from)
+        .collect()
+}
+
+/// Why an update did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("customer not found")]
+    NotFound,
+    #[error("the customer has changed")]
+    Stale,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Replaces the profile when the stored version is `expected_version` (if given).
+pub fn update(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    profile: &CustomerProfile,
+    expected_version: i64,
+    now: DateTime<Utc>,
+) -> Result<Customer, UpdateError> {
+    let changed = diesel::update(
+        c::table
+            .find(DbUuid(id))
+            .filter(c::version.eq(expected_version)),
+    )
+    .set((
+        ProfileColumns::from(profile),
+        c::updated_at.eq(DbTime::new(now)),
+        c::version.eq(expected_version + 1),
+    ))
+    .execute(conn)
+    .map_err(DbError::from)?;
+    if changed == 0 {
+        return Err(if find(conn, id)?.is_some() {
+            UpdateError::Stale
+        } else {
+            UpdateError::NotFound
+        });
+    }
+    find(conn, id)?.ok_or(UpdateError::NotFound)
+}
+
+pub fn link_account(conn: &mut AnyConnection, id: Uuid, account_id: Uuid) -> Result<(), DbError> {
+    diesel::update(c::table.find(DbUuid(id)))
+        .set(c::account_id.eq(DbUuid(account_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn searches_read_names_emails_and_finnish_phone_numbers() {
+        let s = Search::new("Maija MEIK");
+        assert_eq!(s.words, ["maija", "meik"]);
+        assert_eq!(
+            Search::new("040 123").phone_prefix.as_deref(),
+            Some("+35840123")
+        );
+        assert_eq!(
+            Search::new("+358 40").phone_prefix.as_deref(),
+            Some("+35840")
+        );
+        assert_eq!(Search::new("maija").phone_prefix, None);
+        assert_eq!(
+            Search::new("Maija@Ex").email_prefix.as_deref(),
+            Some("maija@ex")
+        );
+    }
+
+    #[test]
+    fn sort_keys_round_trip_through_their_text_form() {
+        let key = SortKey {
+            last: "meikäläinen".into(),
+            first: "maija".into(),
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(key.to_string().parse::<SortKey>(), Ok(key));
+        assert!("nonsense".parse::<SortKey>().is_err());
+    }
+}
