@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod customers;
 pub mod db;
+pub mod delivery;
 pub mod error;
 pub mod extract;
 pub mod http;

@@ -27,6 +27,18 @@
 //! | `UNIIKKI_LOGIN_WINDOW_SECS` | `900` | window in which failed logins are counted |
 //! | `UNIIKKI_LOGIN_MAX_FAILURES` | `5` | failures per login name before delays start |
 //! | `UNIIKKI_LOGIN_MAX_FAILURES_PER_IP` | `30` | failures per client address before delays start |
+//! | `UNIIKKI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in messages (confirm, unsubscribe) |
+//! | `UNIIKKI_MAIL_FROM` | `UniikkiÄäni <info@uniikkiaani.fi>` | sender of emails |
+//! | `UNIIKKI_SMTP_HOST` | none | SMTP server; without it emails are written to `<data dir>/outbox/` |
+//! | `UNIIKKI_SMTP_PORT` | `587` | SMTP port |
+//! | `UNIIKKI_SMTP_TLS` | `starttls` | `starttls`, `tls` (implicit) or `none` |
+//! | `UNIIKKI_SMTP_USERNAME`, `UNIIKKI_SMTP_PASSWORD` | none | SMTP credentials |
+//! | `UNIIKKI_SMS_GATEWAY_URL` | none | HTTP SMS gateway; without it SMS are written to `<data dir>/outbox/` |
+//! | `UNIIKKI_SMS_GATEWAY_TOKEN` | none | bearer token for the gateway |
+//! | `UNIIKKI_SMS_SENDER` | `Uniikki` | sender name or number shown on SMS |
+//! | `UNIIKKI_DELIVERY_INTERVAL_MS` | `1000` | how often the dispatcher looks for due messages (`0`: never) |
+//! | `UNIIKKI_DELIVERY_MAX_ATTEMPTS` | `8` | attempts before a message is marked failed |
+//! | `UNIIKKI_DELIVERY_RETRY_BASE_MS` | `30000` | first retry delay; doubles with each attempt, at most an hour |
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -108,6 +120,45 @@ pub struct Settings {
     pub login_max_failures: u32,
     #[serde(default = "defaults::login_max_failures_per_ip")]
     pub login_max_failures_per_ip: u32,
+    #[serde(default = "defaults::public_url")]
+    pub public_url: String,
+    #[serde(default = "defaults::mail_from")]
+    pub mail_from: String,
+    #[serde(default)]
+    pub smtp_host: Option<String>,
+    #[serde(default = "defaults::smtp_port")]
+    pub smtp_port: u16,
+    #[serde(default)]
+    pub smtp_tls: SmtpTls,
+    #[serde(default)]
+    pub smtp_username: Option<String>,
+    #[serde(default)]
+    pub smtp_password: Option<SecretString>,
+    #[serde(default)]
+    pub sms_gateway_url: Option<String>,
+    #[serde(default)]
+    pub sms_gateway_token: Option<SecretString>,
+    #[serde(default = "defaults::sms_sender")]
+    pub sms_sender: String,
+    #[serde(default = "defaults::delivery_interval_ms")]
+    pub delivery_interval_ms: u64,
+    #[serde(default = "defaults::delivery_max_attempts")]
+    pub delivery_max_attempts: i32,
+    #[serde(default = "defaults::delivery_retry_base_ms")]
+    pub delivery_retry_base_ms: u64,
+}
+
+/// How to secure the SMTP connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or tests.
+    None,
 }
 
 mod defaults {
@@ -160,6 +211,27 @@ mod defaults {
     }
     pub fn login_max_failures_per_ip() -> u32 {
         30
+    }
+    pub fn public_url() -> String {
+        "http://127.0.0.1:8080".to_owned()
+    }
+    pub fn mail_from() -> String {
+        "UniikkiÄäni <info@uniikkiaani.fi>".to_owned()
+    }
+    pub fn smtp_port() -> u16 {
+        587
+    }
+    pub fn sms_sender() -> String {
+        "Uniikki".to_owned()
+    }
+    pub fn delivery_interval_ms() -> u64 {
+        1_000
+    }
+    pub fn delivery_max_attempts() -> i32 {
+        8
+    }
+    pub fn delivery_retry_base_ms() -> u64 {
+        30_000
     }
 }
 
@@ -265,6 +337,32 @@ impl Settings {
             return Err(invalid(
                 "UNIIKKI_LOGIN_MAX_FAILURES",
                 "limits must be at least 1",
+            ));
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(invalid(
+                "UNIIKKI_PUBLIC_URL",
+                "must start with http:// or https://",
+            ));
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid(
+                "UNIIKKI_MAIL_FROM",
+                "must be a mailbox like `Name <info@example.fi>`",
+            ));
+        }
+        if let Some(url) = &self.sms_gateway_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(invalid(
+                "UNIIKKI_SMS_GATEWAY_URL",
+                "must start with http:// or https://",
+            ));
+        }
+        if !(1..=50).contains(&self.delivery_max_attempts) {
+            return Err(invalid(
+                "UNIIKKI_DELIVERY_MAX_ATTEMPTS",
+                "must be between 1 and 50",
             ));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {

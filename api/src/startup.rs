@@ -11,6 +11,7 @@ use persistence::Pool;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::delivery::{self, Transports};
 use crate::error::{RouteTable, path_config, query_config, unmatched_route};
 use crate::extract::BodyLimit;
 use crate::identity::bootstrap::{self, AdminCredentials};
@@ -48,6 +49,8 @@ impl Application {
         };
         let signing_key = SigningKey::load_or_create(&settings)
             .context("cannot load the token-signing secret")?;
+        let transports =
+            Transports::from_settings(&settings).context("cannot set up message delivery")?;
         let listener = TcpListener::bind(settings.listen)
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
         let port = listener.local_addr()?.port();
@@ -63,6 +66,7 @@ impl Application {
             signing_key,
         });
 
+        delivery::spawn_dispatcher(pool.clone(), transports, settings.clone());
         let server_settings = settings.clone();
         let mut server = HttpServer::new(move || {
             App::new()

@@ -12,6 +12,7 @@ pub mod error;
 pub mod health;
 pub mod integrations;
 pub mod login_events;
+pub mod messages;
 pub mod migrations;
 pub mod pool;
 pub mod refresh_tokens;

@@ -152,7 +152,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    messages (id) {
+        id -> Uuid,
+        channel -> Text,
+        recipient -> Text,
+        customer_id -> Nullable<Uuid>,
+        purpose -> Text,
+        language -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        unsubscribe_url -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> UtcTimestamp,
+        locked_until -> Nullable<UtcTimestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> UtcTimestamp,
+        sent_at -> Nullable<UtcTimestamp>,
+    }
+}
+
 diesel::joinable!(customers -> accounts (account_id));
+diesel::joinable!(messages -> customers (customer_id));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(login_events -> accounts (account_id));
 
@@ -164,5 +189,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     integrations,
     login_events,
+    messages,
     refresh_tokens,
 );

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub client: awc::Client,
     /// The admin the server created on start, with its one-time password.
     pub admin: AdminCredentials,
+    /// The settings the server runs with.
+    pub settings: Settings,
     handle: actix_web::dev::ServerHandle,
     _database: TestDatabase,
     _data_dir: tempfile::TempDir,
@@ -110,7 +112,10 @@ impl TestApp {
         settings.db_pool_size = 4;
         settings.db_acquire_timeout_ms = 2_000;
         settings.shutdown_timeout_secs = 1;
+        // Tests deliver messages themselves (`deliver_due`) unless they turn the dispatcher on.
+        settings.delivery_interval_ms = 0;
         customize(&mut settings);
+        let kept_settings = settings.clone();
         let mut app = Application::build(settings)
             .await
             .expect("the server starts");
@@ -130,6 +135,7 @@ impl TestApp {
             pool,
             client,
             admin,
+            settings: kept_settings,
             handle,
             _database: database,
             _data_dir: data_dir,
@@ -219,6 +225,18 @@ impl TestApp {
     /// Where the server keeps its generated signing key.
     pub fn data_dir(&self) -> &std::path::Path {
         self._data_dir.path()
+    }
+
+    /// Delivers every due message now, with the transports the settings name.
+    pub async fn deliver_due(&self) -> usize {
+        let (pool, settings) = (self.pool.clone(), self.settings.clone());
+        actix_web::web::block(move || {
+            let transports = api::delivery::Transports::from_settings(&settings)?;
+            api::delivery::deliver_due(&pool, &transports, &settings)
+        })
+        .await
+        .expect("the delivery task runs")
+        .expect("delivery works")
     }
 
     pub fn backend(&self) -> Backend {

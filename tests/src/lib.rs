@@ -5,11 +5,15 @@ mod accounts;
 mod app;
 mod database;
 mod proxy;
+mod sms_gateway;
+mod smtp;
 
 pub use accounts::{PASSWORD, Session};
 pub use app::{Reply, TestApp};
 pub use database::{Backend, TestDatabase};
 pub use proxy::TcpProxy;
+pub use sms_gateway::{ReceivedSms, SmsGateway};
+pub use smtp::{ReceivedMail, SmtpServer};
 
 /// Generates, for each named `async fn(TestApp)`, a module with two tests: `sqlite` (always
 /// runs) and `postgres` (runs when `TEST_DATABASE_URL` is set, and says loudly when skipped).

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod cors;
 mod customers;
+mod delivery;
 mod errors;
 mod health;
 mod integrations;
