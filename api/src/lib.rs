@@ -19,3 +19,4 @@ pub mod signing_key;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod uniikkilista;

@@ -27,6 +27,8 @@
 //! | `UNIIKKI_LOGIN_WINDOW_SECS` | `900` | window in which failed logins are counted |
 //! | `UNIIKKI_LOGIN_MAX_FAILURES` | `5` | failures per login name before delays start |
 //! | `UNIIKKI_LOGIN_MAX_FAILURES_PER_IP` | `30` | failures per client address before delays start |
+//! | `UNIIKKI_PUBLIC_RATE_PER_MINUTE` | `30` | public sign-up/confirm/unsubscribe calls per client address a minute |
+//! | `UNIIKKI_PUBLIC_RATE_BURST` | `10` | how many of them may come at once |
 //! | `UNIIKKI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in messages (confirm, unsubscribe) |
 //! | `UNIIKKI_MAIL_FROM` | `UniikkiÄäni <info@uniikkiaani.fi>` | sender of emails |
 //! | `UNIIKKI_SMTP_HOST` | none | SMTP server; without it emails are written to `<data dir>/outbox/` |
@@ -120,6 +122,10 @@ pub struct Settings {
     pub login_max_failures: u32,
     #[serde(default = "defaults::login_max_failures_per_ip")]
     pub login_max_failures_per_ip: u32,
+    #[serde(default = "defaults::public_rate_per_minute")]
+    pub public_rate_per_minute: u32,
+    #[serde(default = "defaults::public_rate_burst")]
+    pub public_rate_burst: u32,
     #[serde(default = "defaults::public_url")]
     pub public_url: String,
     #[serde(default = "defaults::mail_from")]
@@ -211,6 +217,12 @@ mod defaults {
     }
     pub fn login_max_failures_per_ip() -> u32 {
         30
+    }
+    pub fn public_rate_per_minute() -> u32 {
+        30
+    }
+    pub fn public_rate_burst() -> u32 {
+        10
     }
     pub fn public_url() -> String {
         "http://127.0.0.1:8080".to_owned()

@@ -16,7 +16,7 @@ use crate::error::{RouteTable, path_config, query_config, unmatched_route};
 use crate::extract::BodyLimit;
 use crate::identity::bootstrap::{self, AdminCredentials};
 use crate::metrics::Metrics;
-use crate::middleware::{cors, observe, security_headers};
+use crate::middleware::{PublicRateLimit, cors, observe, rate_limit, security_headers};
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
 use crate::state::AppState;
@@ -59,6 +59,10 @@ impl Application {
         let route_table = web::Data::new(RouteTable::from_openapi(&document));
         let metrics = web::Data::new(Metrics::new());
         let body_limit = BodyLimit(settings.max_body_bytes);
+        let public_rate_limit = web::Data::new(PublicRateLimit::new(
+            settings.public_rate_per_minute,
+            settings.public_rate_burst,
+        ));
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState {
             pool: pool.clone(),
@@ -76,6 +80,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(metrics.clone())
                 .app_data(route_table.clone())
+                .app_data(public_rate_limit.clone())
                 .app_data(body_limit)
                 .app_data(path_config())
                 .app_data(query_config())
@@ -84,6 +89,7 @@ impl Application {
                 )
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(unmatched_route))
+                .wrap(from_fn(rate_limit))
                 .wrap(cors(&server_settings.cors_origins))
                 .wrap(security_headers())
                 .wrap(from_fn(observe))

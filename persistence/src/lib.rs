@@ -19,6 +19,7 @@ pub mod refresh_tokens;
 pub mod schema;
 pub mod sql_types;
 pub mod transaction;
+pub mod uniikkilista;
 
 pub use connection::{AnyConnection, BackendKind};
 pub use error::DbError;

@@ -25,7 +25,7 @@ impl Channel {
         }
     }
 
-    fn parse(s: &str) -> Result<Self, DbError> {
+    pub fn parse(s: &str) -> Result<Self, DbError> {
         match s {
             "email" => Ok(Self::Email),
             "sms" => Ok(Self::Sms),

@@ -176,7 +176,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    uniikkilista_subscriptions (id) {
+        id -> Uuid,
+        name -> Text,
+        guardian_name -> Nullable<Text>,
+        age -> Integer,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        language -> Text,
+        wants_email -> Bool,
+        wants_sms -> Bool,
+        email_confirmed_at -> Nullable<UtcTimestamp>,
+        sms_confirmed_at -> Nullable<UtcTimestamp>,
+        email_unsubscribed_at -> Nullable<UtcTimestamp>,
+        sms_unsubscribed_at -> Nullable<UtcTimestamp>,
+        topic_cancellation_slots -> Bool,
+        topic_upcoming_enrolments -> Bool,
+        privacy_notice_version -> Text,
+        consent_given_by -> Text,
+        customer_id -> Nullable<Uuid>,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    uniikkilista_tokens (token_hash) {
+        token_hash -> Text,
+        subscription_id -> Uuid,
+        purpose -> Text,
+        channel -> Text,
+        expires_at -> UtcTimestamp,
+        used_at -> Nullable<UtcTimestamp>,
+        created_at -> UtcTimestamp,
+    }
+}
+
 diesel::joinable!(customers -> accounts (account_id));
+diesel::joinable!(uniikkilista_subscriptions -> customers (customer_id));
+diesel::joinable!(uniikkilista_tokens -> uniikkilista_subscriptions (subscription_id));
 diesel::joinable!(messages -> customers (customer_id));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(login_events -> accounts (account_id));
@@ -191,4 +236,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_events,
     messages,
     refresh_tokens,
+    uniikkilista_subscriptions,
+    uniikkilista_tokens,
 );

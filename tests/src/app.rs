@@ -114,6 +114,9 @@ impl TestApp {
         settings.shutdown_timeout_secs = 1;
         // Tests deliver messages themselves (`deliver_due`) unless they turn the dispatcher on.
         settings.delivery_interval_ms = 0;
+        // Generous enough for suites that sign many people up; the rate-limit test lowers it.
+        settings.public_rate_per_minute = 10_000;
+        settings.public_rate_burst = 1_000;
         customize(&mut settings);
         let kept_settings = settings.clone();
         let mut app = Application::build(settings)

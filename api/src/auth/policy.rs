@@ -17,6 +17,8 @@ pub enum Action {
     ReadAuditLog,
     /// Create and change customers, and give them logins.
     ManageCustomers,
+    /// See UniikkiLista subscriptions, link them to customers, send notices.
+    ManageUniikkilista,
 }
 
 /// Which customers a caller may see.
@@ -51,7 +53,9 @@ pub fn allows(principal: &Principal, action: Action) -> bool {
             Action::ManageStaff | Action::ManageIntegrations | Action::ReadAuditLog => {
                 *role == Role::Admin
             }
-            Action::ManageCustomers => matches!(role, Role::Admin | Role::Office),
+            Action::ManageCustomers | Action::ManageUniikkilista => {
+                matches!(role, Role::Admin | Role::Office)
+            }
         },
         Principal::Integration { .. } => false,
     }
@@ -76,6 +80,8 @@ mod tests {
         assert!(allows(&account(Role::Admin), Action::ManageCustomers));
         assert!(!allows(&account(Role::Teacher), Action::ManageCustomers));
         assert!(!allows(&account(Role::Customer), Action::ManageCustomers));
+        assert!(allows(&account(Role::Office), Action::ManageUniikkilista));
+        assert!(!allows(&account(Role::Teacher), Action::ManageUniikkilista));
         assert_eq!(
             customer_scope(&account(Role::Office)),
             Some(CustomerScope::All)

@@ -72,7 +72,7 @@ fn check_headers(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
 
 /// Parses with the path of the offending field. Syntax errors are 400; well-formed JSON of the
 /// wrong shape is 422 with the field named.
-pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
     let value = result.map_err(|error| {
@@ -134,7 +134,7 @@ fn data_error(path: &str, message: &str) -> FieldError {
 }
 
 /// Flattens validator's nested errors into `{field, code, message}` with dotted paths.
-pub(crate) fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
     let mut out = Vec::new();
     collect(errors, "", &mut out);
     out.sort_by(|a, b| a.field.cmp(&b.field));

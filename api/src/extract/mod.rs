@@ -2,4 +2,4 @@
 
 mod json;
 
-pub use json::{BodyLimit, Json};
+pub use json::{BodyLimit, Json, field_errors, parse};

@@ -2,8 +2,10 @@
 
 mod cors;
 mod observe;
+mod rate_limit;
 mod security_headers;
 
 pub use cors::cors;
 pub use observe::observe;
+pub use rate_limit::{PublicRateLimit, rate_limit};
 pub use security_headers::security_headers;

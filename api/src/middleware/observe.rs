@@ -92,6 +92,8 @@ fn log_and_count(
 #[derive(Debug)]
 struct RenderedProblem {
     status: StatusCode,
+    /// The error's own headers (`Retry-After`, `WWW-Authenticate`, `Allow`, …).
+    headers: actix_web::http::header::HeaderMap,
     body: Vec<u8>,
     request_id: String,
 }
@@ -99,14 +101,17 @@ struct RenderedProblem {
 impl RenderedProblem {
     fn new(error: &Error, context: &RequestContext) -> Self {
         let status = error.as_response_error().status_code();
-        let problem = context
-            .clone()
-            .sync_scope(|| match error.as_error::<ApiError>() {
+        let (headers, problem) = context.clone().sync_scope(|| {
+            let headers = error.as_response_error().error_response().headers().clone();
+            let problem = match error.as_error::<ApiError>() {
                 Some(api_error) => api_error.problem(),
                 None => Problem::for_status(status, context),
-            });
+            };
+            (headers, problem)
+        });
         Self {
             status,
+            headers,
             body: serde_json::to_vec(&problem).unwrap_or_default(),
             request_id: context.request_id.clone(),
         }
@@ -125,7 +130,11 @@ impl ResponseError for RenderedProblem {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
+        let mut response = HttpResponse::build(self.status);
+        for (name, value) in &self.headers {
+            response.insert_header((name.clone(), value.clone()));
+        }
+        response
             .content_type(PROBLEM_JSON)
             .insert_header((REQUEST_ID_HEADER, self.request_id.as_str()))
             .body(self.body.clone())

@@ -25,7 +25,7 @@ each invalid field in `errors`. Every response carries `X-Request-Id`.",
         license(name = "Proprietary", identifier = "LicenseRef-Proprietary")
     ),
     servers((url = "/", description = "The server that serves this document")),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, crate::uniikkilista::dto::StatusName)),
     modifiers(&SecuritySchemes),
     tags((name = "operations", description = "Health, readiness and metrics"))
 )]

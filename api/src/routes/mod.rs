@@ -9,6 +9,7 @@ mod integrations;
 mod me;
 mod metrics;
 mod staff;
+mod uniikkilista;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -40,6 +41,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(customers::update_customer)
             .service(customers::issue_customer_one_time_password)
             .service(me::get_me)
-            .service(me::update_me),
+            .service(me::update_me)
+            .service(uniikkilista::subscribe)
+            .service(uniikkilista::confirm)
+            .service(uniikkilista::unsubscribe)
+            .service(uniikkilista::list_subscriptions)
+            .service(uniikkilista::update_subscription)
+            .service(uniikkilista::send_notice),
     );
 }

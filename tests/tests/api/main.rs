@@ -15,3 +15,4 @@ mod persistence;
 mod request_id;
 mod staff;
 mod tokens;
+mod uniikkilista;

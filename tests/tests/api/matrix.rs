@@ -42,7 +42,9 @@ struct Row {
 fn public(status: u16) -> fn(Who) -> u16 {
     match status {
         200 => |_| 200,
+        202 => |_| 202,
         401 => |_| 401,
+        422 => |_| 422,
         _ => unreachable!(),
     }
 }
@@ -79,6 +81,11 @@ fn office_or_admin(success: u16) -> fn(Who) -> u16 {
         },
         201 => |w| match w {
             Who::Admin | Who::Office => 201,
+            Who::Anonymous => 401,
+            _ => 403,
+        },
+        202 => |w| match w {
+            Who::Admin | Who::Office => 202,
             Who::Anonymous => 401,
             _ => 403,
         },
@@ -168,6 +175,23 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
+    let signup = json!({"name": "Matriisi", "age": 30, "email": "lista@example.fi", "channels": ["email"],
+        "topics": ["upcoming_enrolments"], "privacy_notice_version": "2026-11-25"});
+    assert_eq!(
+        app.post_json("/api/v1/uniikkilista/subscriptions", None, &signup)
+            .await
+            .status,
+        202
+    );
+    let subscription = {
+        use diesel::prelude::*;
+        let ids: Vec<persistence::sql_types::DbUuid> =
+            persistence::schema::uniikkilista_subscriptions::table
+                .select(persistence::schema::uniikkilista_subscriptions::id)
+                .load(&mut *app.pool.get().unwrap())
+                .unwrap();
+        ids[0].0
+    };
     let spare = json!({"name": "spare", "kind": "webshop", "processor": {"company": "P Oy", "country": "FI", "in_eea": true}});
     let spare_id = app
         .post_json("/api/v1/integrations", Some(&admin.access_token), &spare)
@@ -319,6 +343,42 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
             path: format!("/api/v1/customers/{customer}/one-time-password"),
             body: None,
             expect: office_or_admin(200),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/uniikkilista/subscriptions".into(),
+            body: Some(signup.clone()),
+            expect: public(202),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/uniikkilista/confirm".into(),
+            body: Some(json!({"token": "not-a-token"})),
+            expect: public(422),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/uniikkilista/unsubscribe".into(),
+            body: Some(json!({"token": "not-a-token"})),
+            expect: public(422),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/uniikkilista/subscriptions".into(),
+            body: None,
+            expect: office_or_admin(200),
+        },
+        Row {
+            method: Method::PATCH,
+            path: format!("/api/v1/uniikkilista/subscriptions/{subscription}"),
+            body: Some(json!({"customer_id": null})),
+            expect: office_or_admin(200),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/uniikkilista/notices".into(),
+            body: Some(json!({"topic": "upcoming_enrolments", "text": {"fi": "Tervetuloa!"}})),
+            expect: office_or_admin(202),
         },
         Row {
             method: Method::GET,

@@ -82,3 +82,27 @@ async fn the_server_serves_the_same_document_and_swagger_ui() {
         initializer.text()
     );
 }
+
+#[test]
+fn every_reference_in_the_document_resolves() {
+    fn walk(value: &serde_json::Value, refs: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(target)) = map.get("$ref") {
+                    refs.push(target.clone());
+                }
+                map.values().for_each(|v| walk(v, refs));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, refs)),
+            _ => {}
+        }
+    }
+    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    let mut refs = Vec::new();
+    walk(&doc, &mut refs);
+    assert!(!refs.is_empty());
+    for target in refs {
+        let pointer = target.trim_start_matches('#');
+        assert!(doc.pointer(pointer).is_some(), "unresolved $ref {target}");
+    }
+}

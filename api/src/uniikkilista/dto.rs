@@ -1,0 +1,303 @@
+//! What the UniikkiLista endpoints take and return.
+
+use chrono::{DateTime, Utc};
+use domain::Language;
+use persistence::messages::Channel;
+use persistence::uniikkilista::{SubscriptionRow, Topic};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelName {
+    Email,
+    Sms,
+}
+
+impl From<ChannelName> for Channel {
+    fn from(c: ChannelName) -> Self {
+        match c {
+            ChannelName::Email => Channel::Email,
+            ChannelName::Sms => Channel::Sms,
+        }
+    }
+}
+
+impl From<Channel> for ChannelName {
+    fn from(c: Channel) -> Self {
+        match c {
+            Channel::Email => ChannelName::Email,
+            Channel::Sms => ChannelName::Sms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TopicName {
+    /// A lesson time freed by a cancellation.
+    CancellationSlots,
+    /// Enrolment for a season or course is about to open.
+    UpcomingEnrolments,
+}
+
+impl From<TopicName> for Topic {
+    fn from(t: TopicName) -> Self {
+        match t {
+            TopicName::CancellationSlots => Topic::CancellationSlots,
+            TopicName::UpcomingEnrolments => Topic::UpcomingEnrolments,
+        }
+    }
+}
+
+/// Joining UniikkiLista. Each chosen channel needs its contact detail; under 18 a guardian's
+/// name is required, and under 13 the guardian gives the consent.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Maija Meikäläinen", "age": 12, "guardian_name": "Matti Meikäläinen",
+    "email": "matti@example.fi", "phone": "040 123 4567", "channels": ["email", "sms"],
+    "topics": ["cancellation_slots"], "privacy_notice_version": "2026-11-25", "language": "fi"
+}))]
+pub struct SubscribeRequest {
+    pub name: String,
+    pub guardian_name: Option<String>,
+    #[validate(range(max = 120, message = "must be between 0 and 120"))]
+    pub age: u8,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[validate(length(min = 1, max = 2, message = "choose email, sms or both"))]
+    pub channels: Vec<ChannelName>,
+    #[validate(length(min = 1, max = 2, message = "choose at least one topic"))]
+    pub topics: Vec<TopicName>,
+    /// The version of the privacy notice shown on the form.
+    #[validate(length(min = 1, max = 50, message = "must be 1 to 50 characters"))]
+    pub privacy_notice_version: String,
+    /// Language of the messages; defaults to `fi`.
+    pub language: Option<Language>,
+}
+
+/// The same answer whether or not the person was already on the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscribeAccepted {
+    #[schema(example = "confirmation_sent")]
+    pub status: &'static str,
+    /// Where confirmations were sent: a link by email, a code by SMS.
+    pub channels: Vec<ChannelName>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    /// The token from the email link, or the code from the SMS.
+    #[validate(length(min = 1, max = 200, message = "must be the code or token you received"))]
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Confirmed {
+    #[schema(example = "confirmed")]
+    pub status: &'static str,
+    pub channel: ChannelName,
+}
+
+/// Which channels to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnsubscribeScope {
+    /// Only the channel the token came on (the default).
+    Channel,
+    /// Email and SMS both.
+    All,
+}
+
+/// Unsubscribing: the token may come in the body or, for one-click unsubscribe from a mail
+/// client (RFC 8058), in the query string.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UnsubscribeQuery {
+    /// The token from the message.
+    pub token: Option<String>,
+    /// `channel` (default) or `all`.
+    pub scope: Option<UnsubscribeScope>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnsubscribeRequest {
+    #[validate(length(min = 1, max = 200, message = "must be the token from the message"))]
+    pub token: String,
+    pub scope: Option<UnsubscribeScope>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unsubscribed {
+    #[schema(example = "unsubscribed")]
+    pub status: &'static str,
+    pub channels: Vec<ChannelName>,
+}
+
+/// The state of one channel of a subscription.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelState {
+    pub channel: ChannelName,
+    /// `pending` (not yet confirmed), `active`, or `unsubscribed`.
+    #[schema(example = "active")]
+    pub status: &'static str,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub unsubscribed_at: Option<DateTime<Utc>>,
+}
+
+/// A subscription as staff see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscriptionView {
+    pub id: Uuid,
+    pub name: String,
+    pub guardian_name: Option<String>,
+    pub age: i32,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: String,
+    pub channels: Vec<ChannelState>,
+    pub topics: Vec<TopicName>,
+    pub privacy_notice_version: String,
+    /// `self`, or `guardian` when the person was under 13.
+    pub consent_given_by: String,
+    pub customer_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn channel_state(
+    channel: Channel,
+    wanted: bool,
+    confirmed: Option<DateTime<Utc>>,
+    unsubscribed: Option<DateTime<Utc>>,
+) -> Option<ChannelState> {
+    wanted.then(|| ChannelState {
+        channel: channel.into(),
+        status: match (confirmed, unsubscribed) {
+            (_, Some(_)) => "unsubscribed",
+            (Some(_), None) => "active",
+            (None, None) => "pending",
+        },
+        confirmed_at: confirmed,
+        unsubscribed_at: unsubscribed,
+    })
+}
+
+impl From<SubscriptionRow> for SubscriptionView {
+    fn from(r: SubscriptionRow) -> Self {
+        let get =
+            |t: Option<persistence::sql_types::DbTime>| t.map(persistence::sql_types::DbTime::get);
+        let channels = [
+            channel_state(
+                Channel::Email,
+                r.wants_email,
+                get(r.email_confirmed_at),
+                get(r.email_unsubscribed_at),
+            ),
+            channel_state(
+                Channel::Sms,
+                r.wants_sms,
+                get(r.sms_confirmed_at),
+                get(r.sms_unsubscribed_at),
+            ),
+        ];
+        let mut topics = Vec::new();
+        if r.topic_cancellation_slots {
+            topics.push(TopicName::CancellationSlots);
+        }
+        if r.topic_upcoming_enrolments {
+            topics.push(TopicName::UpcomingEnrolments);
+        }
+        Self {
+            id: r.id.0,
+            name: r.name,
+            guardian_name: r.guardian_name,
+            age: r.age,
+            email: r.email,
+            phone: r.phone,
+            language: r.language,
+            channels: channels.into_iter().flatten().collect(),
+            topics,
+            privacy_notice_version: r.privacy_notice_version,
+            consent_given_by: r.consent_given_by,
+            customer_id: r.customer_id.map(|c| c.0),
+            created_at: r.created_at.get(),
+        }
+    }
+}
+
+/// Filters for listing subscriptions.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SubscriptionQuery {
+    pub topic: Option<TopicName>,
+    pub channel: Option<ChannelName>,
+    /// `active`, `pending` or `unsubscribed`.
+    pub status: Option<StatusName>,
+    pub customer_id: Option<Uuid>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusName {
+    Active,
+    Pending,
+    Unsubscribed,
+}
+
+/// Linking a subscription to a customer (`null` unlinks).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionPatch {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>)]
+    pub customer_id: Option<Option<Uuid>>,
+}
+
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The text of a notice per language; Finnish is required and used where another is missing.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeText {
+    #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
+    pub fi: String,
+    #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
+    pub en: Option<String>,
+    #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
+    pub sv: Option<String>,
+}
+
+/// A notice to every confirmed subscriber of a topic, on each channel they chose.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"topic": "upcoming_enrolments",
+    "text": {"fi": "Kevätkauden ilmoittautuminen alkaa maanantaina klo 10.", "en": "Spring enrolment opens on Monday at 10."}}))]
+pub struct NoticeRequest {
+    pub topic: TopicName,
+    #[validate(nested)]
+    pub text: NoticeText,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeQueued {
+    /// Subscriptions the notice goes to.
+    pub subscribers: usize,
+    /// Messages queued (one per active channel, each address once).
+    pub messages: usize,
+}

@@ -1,0 +1,505 @@
+//! UniikkiLista use cases. Every message is queued in the same transaction as its cause.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use domain::audit::ActorKind;
+use domain::{EmailAddress, Language, PersonName, PhoneNumber};
+use persistence::messages::{self, Channel, NewMessage};
+use persistence::sql_types::{DbTime, DbUuid};
+use persistence::uniikkilista::{
+    self as store, Filter, NewSubscription, Status, SubscriptionRow, TokenPurpose, Topic,
+};
+use persistence::{AnyConnection, DbError, audit, customers, write_transaction};
+use uuid::Uuid;
+
+use super::dto::*;
+use super::templates;
+use crate::auth::{Caller, RequestMeta, secrets};
+use crate::db;
+use crate::error::{ApiError, FieldError};
+use crate::http::{Fields, Page, page};
+use crate::settings::Settings;
+use crate::state::AppState;
+
+/// Under this age the guardian gives the consent (Finnish Data Protection Act, section 5).
+const AGE_OF_DIGITAL_CONSENT: u8 = 13;
+/// Under this age a guardian's name is required.
+const ADULT_AGE: u8 = 18;
+/// How long a confirmation link or code works.
+const CONFIRM_TTL_EMAIL: chrono::Duration = chrono::Duration::days(7);
+const CONFIRM_TTL_SMS: chrono::Duration = chrono::Duration::days(1);
+/// Unsubscribe tokens work as long as anyone could still hold the message.
+const UNSUBSCRIBE_TTL: chrono::Duration = chrono::Duration::days(5 * 365);
+
+fn language_of(code: &str) -> Language {
+    Language::parse(code).unwrap_or_default()
+}
+
+/// An SMS code typed by hand: any case, with or without the dash.
+fn normalise_token(raw: &str) -> String {
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if compact.len() == 8 && compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+        let upper = compact.to_uppercase();
+        return format!("{}-{}", &upper[..4], &upper[4..]);
+    }
+    raw.trim().to_owned()
+}
+
+fn sms_code() -> String {
+    secrets::one_time_password()[..9].to_owned()
+}
+
+/// Checks a sign-up and turns it into what is stored: only the contact details of the chosen
+/// channels are kept.
+fn parse(req: &SubscribeRequest, now: DateTime<Utc>) -> Result<NewSubscription, ApiError> {
+    let mut fields = Fields::default();
+    let name = fields.check("name", PersonName::parse(&req.name));
+    let wants_email = req.channels.contains(&ChannelName::Email);
+    let wants_sms = req.channels.contains(&ChannelName::Sms);
+    let email = match (&req.email, wants_email) {
+        (Some(raw), true) => fields.check("email", EmailAddress::parse(raw)),
+        (None, true) => {
+            fields.push("email", "required", "is required for email notices");
+            None
+        }
+        _ => None,
+    };
+    let phone = match (&req.phone, wants_sms) {
+        (Some(raw), true) => fields.check("phone", PhoneNumber::parse(raw)),
+        (None, true) => {
+            fields.push("phone", "required", "is required for SMS notices");
+            None
+        }
+        _ => None,
+    };
+    let guardian_name = match (&req.guardian_name, req.age < ADULT_AGE) {
+        (Some(raw), _) => fields.check("guardian_name", PersonName::parse(raw)),
+        (None, true) => {
+            fields.push(
+                "guardian_name",
+                "required_for_minor",
+                "is required under 18",
+            );
+            None
+        }
+        (None, false) => None,
+    };
+    fields.finish()?;
+    let at = DbTime::new(now);
+    Ok(NewSubscription {
+        id: DbUuid(Uuid::now_v7()),
+        name: name.expect("checked").into(),
+        guardian_name: guardian_name.map(Into::into),
+        age: i32::from(req.age),
+        email: email.map(Into::into),
+        phone: phone.map(Into::into),
+        language: req.language.unwrap_or_default().as_str().to_owned(),
+        wants_email,
+        wants_sms,
+        topic_cancellation_slots: req.topics.contains(&TopicName::CancellationSlots),
+        topic_upcoming_enrolments: req.topics.contains(&TopicName::UpcomingEnrolments),
+        privacy_notice_version: req.privacy_notice_version.trim().to_owned(),
+        consent_given_by: if req.age < AGE_OF_DIGITAL_CONSENT {
+            "guardian"
+        } else {
+            "self"
+        }
+        .to_owned(),
+        created_at: at,
+        updated_at: at,
+    })
+}
+
+/// Stores the subscription unconfirmed and sends a confirmation on each chosen channel. The
+/// answer is the same whether or not the address was on the list already.
+pub async fn subscribe(
+    state: &AppState,
+    req: SubscribeRequest,
+    meta: RequestMeta,
+) -> Result<SubscribeAccepted, ApiError> {
+    let now = Utc::now();
+    let new = parse(&req, now)?;
+    let settings = state.settings.clone();
+    let mut channels: Vec<ChannelName> = req.channels.clone();
+    channels.sort_by_key(|c| *c as u8);
+    channels.dedup();
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            store::insert(conn, &new)?;
+            let id = new.id.0;
+            let language = language_of(&new.language);
+            if let Some(email) = &new.email {
+                let token = secrets::random_token(32);
+                store::add_token(
+                    conn,
+                    id,
+                    TokenPurpose::Confirm,
+                    Channel::Email,
+                    &secrets::sha256_hex(&token),
+                    now + CONFIRM_TTL_EMAIL,
+                    now,
+                )?;
+                let link = format!(
+                    "{}/uniikkilista/vahvista?token={token}",
+                    settings.public_url
+                );
+                let (subject, body) = templates::confirm_email(language, &new.name, &link);
+                let message = outgoing(
+                    Channel::Email,
+                    email,
+                    "uniikkilista.confirm",
+                    language,
+                    Some(subject),
+                    body,
+                    None,
+                );
+                messages::enqueue(conn, &message, now)?;
+            }
+            if let Some(phone) = &new.phone {
+                let code = sms_code();
+                store::add_token(
+                    conn,
+                    id,
+                    TokenPurpose::Confirm,
+                    Channel::Sms,
+                    &secrets::sha256_hex(&code),
+                    now + CONFIRM_TTL_SMS,
+                    now,
+                )?;
+                let message = outgoing(
+                    Channel::Sms,
+                    phone,
+                    "uniikkilista.confirm",
+                    language,
+                    None,
+                    templates::confirm_sms(language, &code),
+                    None,
+                );
+                messages::enqueue(conn, &message, now)?;
+            }
+            let entry = meta.audit_as(
+                ActorKind::Anonymous,
+                None,
+                "uniikkilista.subscribe",
+                "uniikkilista_subscription",
+                Some(id.to_string()),
+                None,
+            );
+            audit::append(conn, entry, now)?;
+            Ok::<_, ApiError>(())
+        })
+    })
+    .await?;
+    Ok(SubscribeAccepted {
+        status: "confirmation_sent",
+        channels,
+    })
+}
+
+fn outgoing(
+    channel: Channel,
+    recipient: &str,
+    purpose: &'static str,
+    language: Language,
+    subject: Option<String>,
+    body: String,
+    unsubscribe_url: Option<String>,
+) -> NewMessage {
+    NewMessage {
+        channel,
+        recipient: recipient.to_owned(),
+        customer_id: None,
+        purpose,
+        language: language.as_str(),
+        subject,
+        body,
+        unsubscribe_url,
+    }
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::Validation(vec![FieldError::new(
+        "token",
+        "invalid_or_expired",
+        "is not valid, or has expired or been used",
+    )])
+}
+
+pub async fn confirm(
+    state: &AppState,
+    token: &str,
+    meta: RequestMeta,
+) -> Result<Confirmed, ApiError> {
+    let hash = secrets::sha256_hex(&normalise_token(token));
+    let confirmed = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let Some((id, channel)) = store::confirm(conn, &hash, now)? else {
+                return Ok(None);
+            };
+            let entry = meta.audit_as(
+                ActorKind::Anonymous,
+                None,
+                "uniikkilista.confirm",
+                "uniikkilista_subscription",
+                Some(id.to_string()),
+                None,
+            );
+            audit::append(conn, entry, now)?;
+            Ok::<_, ApiError>(Some(channel))
+        })
+    })
+    .await?;
+    let channel = confirmed.ok_or_else(invalid_token)?;
+    Ok(Confirmed {
+        status: "confirmed",
+        channel: channel.into(),
+    })
+}
+
+pub async fn unsubscribe(
+    state: &AppState,
+    token: &str,
+    scope: Option<UnsubscribeScope>,
+    meta: RequestMeta,
+) -> Result<Unsubscribed, ApiError> {
+    let hash = secrets::sha256_hex(token.trim());
+    let all = scope == Some(UnsubscribeScope::All);
+    let channels = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let Some((id, channels)) = store::unsubscribe(conn, &hash, all, now)? else {
+                return Ok(None);
+            };
+            let entry = meta.audit_as(
+                ActorKind::Anonymous,
+                None,
+                "uniikkilista.unsubscribe",
+                "uniikkilista_subscription",
+                Some(id.to_string()),
+                None,
+            );
+            audit::append(conn, entry, now)?;
+            Ok::<_, ApiError>(Some(channels))
+        })
+    })
+    .await?;
+    let channels = channels.ok_or_else(invalid_token)?;
+    Ok(Unsubscribed {
+        status: "unsubscribed",
+        channels: channels.into_iter().map(Into::into).collect(),
+    })
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: Caller,
+    query: SubscriptionQuery,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Page<SubscriptionView>, ApiError> {
+    let filter = Filter {
+        topic: query.topic.map(Into::into),
+        channel: query.channel.map(Into::into),
+        status: query.status.map(|s| match s {
+            StatusName::Active => Status::Active,
+            StatusName::Pending => Status::Pending,
+            StatusName::Unsubscribed => Status::Unsubscribed,
+        }),
+        customer_id: query.customer_id,
+    };
+    let rows = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let rows = store::list(conn, &filter, after, limit + 1)?;
+            audit::append(
+                conn,
+                caller.audit(
+                    "uniikkilista.list",
+                    "uniikkilista_subscription",
+                    None,
+                    filter.customer_id,
+                ),
+                Utc::now(),
+            )?;
+            Ok::<_, ApiError>(rows)
+        })
+    })
+    .await?;
+    Ok(page(
+        rows,
+        limit,
+        |r| r.id.0.to_string(),
+        SubscriptionView::from,
+    ))
+}
+
+pub async fn link_customer(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+    patch: SubscriptionPatch,
+) -> Result<SubscriptionView, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            if store::find(conn, id)?.is_none() {
+                return Err(ApiError::NotFound);
+            }
+            if let Some(customer_id) = patch.customer_id {
+                if let Some(customer_id) = customer_id
+                    && customers::find(conn, customer_id)?.is_none()
+                {
+                    return Err(ApiError::Validation(vec![FieldError::new(
+                        "customer_id",
+                        "not_found",
+                        "no customer has this id",
+                    )]));
+                }
+                store::link_customer(conn, id, customer_id, now)?;
+            }
+            let subject = patch.customer_id.flatten();
+            audit::append(
+                conn,
+                caller.audit(
+                    "uniikkilista.link_customer",
+                    "uniikkilista_subscription",
+                    Some(id.to_string()),
+                    subject,
+                ),
+                now,
+            )?;
+            Ok(store::find(conn, id)?.ok_or(ApiError::NotFound)?.into())
+        })
+    })
+    .await
+}
+
+pub async fn send_notice(
+    state: &AppState,
+    caller: Caller,
+    req: NoticeRequest,
+) -> Result<NoticeQueued, ApiError> {
+    let settings = state.settings.clone();
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let queued = enqueue_notice(conn, &settings, req.topic.into(), &req.text, now)?;
+            audit::append(
+                conn,
+                caller.audit("uniikkilista.notice", "uniikkilista_notice", None, None),
+                now,
+            )?;
+            Ok::<_, ApiError>(queued)
+        })
+    })
+    .await
+}
+
+/// Queues a notice to every subscription with an active channel for `topic`, once per
+/// address, each message with its own unsubscribe token. Runs in the caller's transaction, so
+/// the bookings work can send cancellation-slot notices through the same path.
+pub fn enqueue_notice(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    topic: Topic,
+    text: &NoticeText,
+    now: DateTime<Utc>,
+) -> Result<NoticeQueued, DbError> {
+    let recipients: Vec<SubscriptionRow> = store::recipients(conn, topic)?;
+    let mut sent_to = BTreeSet::new();
+    let mut queued = 0;
+    for subscription in &recipients {
+        let language = language_of(&subscription.language);
+        let body = match language {
+            Language::En => text.en.as_deref().unwrap_or(&text.fi),
+            Language::Sv => text.sv.as_deref().unwrap_or(&text.fi),
+            Language::Fi => &text.fi,
+        };
+        for (channel, address) in [
+            (Channel::Email, &subscription.email),
+            (Channel::Sms, &subscription.phone),
+        ] {
+            let Some(address) = address.as_deref().filter(|_| subscription.active(channel)) else {
+                continue;
+            };
+            if !sent_to.insert((channel.as_str(), address.to_owned())) {
+                continue;
+            }
+            let token = secrets::random_token(24);
+            store::add_token(
+                conn,
+                subscription.id.0,
+                TokenPurpose::Unsubscribe,
+                channel,
+                &secrets::sha256_hex(&token),
+                now + UNSUBSCRIBE_TTL,
+                now,
+            )?;
+            let page_link = format!("{}/uniikkilista/peru?token={token}", settings.public_url);
+            let message = match channel {
+                Channel::Email => {
+                    let (subject, body) = templates::notice_email(language, body, &page_link);
+                    let one_click = format!(
+                        "{}/api/v1/uniikkilista/unsubscribe?token={token}",
+                        settings.public_url
+                    );
+                    outgoing(
+                        channel,
+                        address,
+                        "uniikkilista.notice",
+                        language,
+                        Some(subject),
+                        body,
+                        Some(one_click),
+                    )
+                }
+                Channel::Sms => outgoing(
+                    channel,
+                    address,
+                    "uniikkilista.notice",
+                    language,
+                    None,
+                    templates::notice_sms(language, body, &page_link),
+                    None,
+                ),
+            };
+            messages::enqueue(
+                conn,
+                &NewMessage {
+                    customer_id: subscription.customer_id.map(|c| c.0),
+                    ..message
+                },
+                now,
+            )?;
+            queued += 1;
+        }
+    }
+    Ok(NoticeQueued {
+        subscribers: recipients.len(),
+        messages: queued,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_sms_codes_are_normalised_and_email_tokens_kept() {
+        assert_eq!(normalise_token(" abcd efgh "), "ABCD-EFGH");
+        assert_eq!(normalise_token("ABCD-EFGH"), "ABCD-EFGH");
+        let token = "q5m0Vd3f-long-email-token-with-dashes-in-it";
+        assert_eq!(normalise_token(token), token);
+    }
+
+    #[test]
+    fn sms_codes_have_two_groups_of_four() {
+        let code = sms_code();
+        assert_eq!(code.len(), 9);
+        assert_eq!(&code[4..5], "-");
+    }
+}

@@ -1,0 +1,350 @@
+//! UniikkiLista subscriptions and their one-time tokens (confirmation, unsubscribe).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::connection::{AnyConnection, MultiBackend};
+use crate::error::DbError;
+use crate::messages::Channel;
+use crate::schema::{uniikkilista_subscriptions as s, uniikkilista_tokens as t};
+use crate::sql_types::{DbTime, DbUuid};
+
+/// A subscription as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = s)]
+pub struct SubscriptionRow {
+    pub id: DbUuid,
+    pub name: String,
+    pub guardian_name: Option<String>,
+    pub age: i32,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: String,
+    pub wants_email: bool,
+    pub wants_sms: bool,
+    pub email_confirmed_at: Option<DbTime>,
+    pub sms_confirmed_at: Option<DbTime>,
+    pub email_unsubscribed_at: Option<DbTime>,
+    pub sms_unsubscribed_at: Option<DbTime>,
+    pub topic_cancellation_slots: bool,
+    pub topic_upcoming_enrolments: bool,
+    pub privacy_notice_version: String,
+    pub consent_given_by: String,
+    pub customer_id: Option<DbUuid>,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
+}
+
+impl SubscriptionRow {
+    /// Whether notices may go out on `channel`: asked for, confirmed, not withdrawn.
+    pub fn active(&self, channel: Channel) -> bool {
+        match channel {
+            Channel::Email => {
+                self.wants_email
+                    && self.email_confirmed_at.is_some()
+                    && self.email_unsubscribed_at.is_none()
+            }
+            Channel::Sms => {
+                self.wants_sms
+                    && self.sms_confirmed_at.is_some()
+                    && self.sms_unsubscribed_at.is_none()
+            }
+        }
+    }
+}
+
+/// A new, unconfirmed subscription.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = s)]
+pub struct NewSubscription {
+    pub id: DbUuid,
+    pub name: String,
+    pub guardian_name: Option<String>,
+    pub age: i32,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: String,
+    pub wants_email: bool,
+    pub wants_sms: bool,
+    pub topic_cancellation_slots: bool,
+    pub topic_upcoming_enrolments: bool,
+    pub privacy_notice_version: String,
+    pub consent_given_by: String,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
+}
+
+pub fn insert(conn: &mut AnyConnection, new: &NewSubscription) -> Result<(), DbError> {
+    diesel::insert_into(s::table).values(new).execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<SubscriptionRow>, DbError> {
+    Ok(s::table
+        .find(DbUuid(id))
+        .select(SubscriptionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// What a token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    Confirm,
+    Unsubscribe,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirm => "confirm",
+            Self::Unsubscribe => "unsubscribe",
+        }
+    }
+}
+
+pub fn add_token(
+    conn: &mut AnyConnection,
+    subscription_id: Uuid,
+    purpose: TokenPurpose,
+    channel: Channel,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::insert_into(t::table)
+        .values((
+            t::token_hash.eq(token_hash),
+            t::subscription_id.eq(DbUuid(subscription_id)),
+            t::purpose.eq(purpose.as_str()),
+            t::channel.eq(channel.as_str()),
+            t::expires_at.eq(DbTime::new(expires_at)),
+            t::created_at.eq(DbTime::new(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The live token with this hash and purpose: its subscription and channel.
+fn live_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, Channel)>, DbError> {
+    let found: Option<(DbUuid, String)> = t::table
+        .filter(t::token_hash.eq(token_hash))
+        .filter(t::purpose.eq(purpose.as_str()))
+        .filter(t::expires_at.gt(DbTime::new(now)))
+        .select((t::subscription_id, t::channel))
+        .first(conn)
+        .optional()?;
+    found
+        .map(|(id, channel)| Ok((id.0, Channel::parse(&channel)?)))
+        .transpose()
+}
+
+/// Confirms the channel a confirmation token was sent on. A token works once.
+pub fn confirm(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, Channel)>, DbError> {
+    let Some((id, channel)) = live_token(conn, token_hash, TokenPurpose::Confirm, now)? else {
+        return Ok(None);
+    };
+    let used = diesel::update(t::table.find(token_hash).filter(t::used_at.is_null()))
+        .set(t::used_at.eq(DbTime::new(now)))
+        .execute(conn)?;
+    if used == 0 {
+        return Ok(None);
+    }
+    let at = Some(DbTime::new(now));
+    let target = s::table.find(DbUuid(id));
+    match channel {
+        Channel::Email => diesel::update(target)
+            .set((
+                s::email_confirmed_at.eq(at),
+                s::updated_at.eq(DbTime::new(now)),
+            ))
+            .execute(conn)?,
+        Channel::Sms => diesel::update(target)
+            .set((
+                s::sms_confirmed_at.eq(at),
+                s::updated_at.eq(DbTime::new(now)),
+            ))
+            .execute(conn)?,
+    };
+    Ok(Some((id, channel)))
+}
+
+/// Withdraws the token's channel, or every channel when `all`. Works as often as it is used.
+pub fn unsubscribe(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    all: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, Vec<Channel>)>, DbError> {
+    let Some((id, channel)) = live_token(conn, token_hash, TokenPurpose::Unsubscribe, now)? else {
+        return Ok(None);
+    };
+    let channels = if all {
+        vec![Channel::Email, Channel::Sms]
+    } else {
+        vec![channel]
+    };
+    let at = DbTime::new(now);
+    for channel in &channels {
+        let target = s::table.find(DbUuid(id));
+        match channel {
+            Channel::Email => diesel::update(target.filter(s::email_unsubscribed_at.is_null()))
+                .set((s::email_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
+                .execute(conn)?,
+            Channel::Sms => diesel::update(target.filter(s::sms_unsubscribed_at.is_null()))
+                .set((s::sms_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
+                .execute(conn)?,
+        };
+    }
+    Ok(Some((id, channels)))
+}
+
+/// Notice topics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    CancellationSlots,
+    UpcomingEnrolments,
+}
+
+/// Where a subscription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// At least one channel confirmed and not withdrawn.
+    Active,
+    /// Waiting for confirmation on some channel, none active.
+    Pending,
+    /// Every channel withdrawn (or never confirmed and withdrawn).
+    Unsubscribed,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub topic: Option<Topic>,
+    pub channel: Option<Channel>,
+    pub status: Option<Status>,
+    pub customer_id: Option<Uuid>,
+}
+
+type Condition =
+    Box<dyn BoxableExpression<s::table, MultiBackend, SqlType = diesel::sql_types::Bool>>;
+
+fn active_on(channel: Channel) -> Condition {
+    match channel {
+        Channel::Email => Box::new(
+            s::wants_email
+                .and(s::email_confirmed_at.is_not_null())
+                .and(s::email_unsubscribed_at.is_null()),
+        ),
+        Channel::Sms => Box::new(
+            s::wants_sms
+                .and(s::sms_confirmed_at.is_not_null())
+                .and(s::sms_unsubscribed_at.is_null()),
+        ),
+    }
+}
+
+fn pending_on(channel: Channel) -> Condition {
+    match channel {
+        Channel::Email => Box::new(
+            s::wants_email
+                .and(s::email_confirmed_at.is_null())
+                .and(s::email_unsubscribed_at.is_null()),
+        ),
+        Channel::Sms => Box::new(
+            s::wants_sms
+                .and(s::sms_confirmed_at.is_null())
+                .and(s::sms_unsubscribed_at.is_null()),
+        ),
+    }
+}
+
+fn is_active() -> Condition {
+    Box::new(active_on(Channel::Email).or(active_on(Channel::Sms)))
+}
+
+fn is_pending() -> Condition {
+    Box::new(
+        is_active()
+            .eq(false)
+            .and(pending_on(Channel::Email).or(pending_on(Channel::Sms))),
+    )
+}
+
+fn has_topic(topic: Topic) -> Condition {
+    match topic {
+        Topic::CancellationSlots => Box::new(s::topic_cancellation_slots.eq(true)),
+        Topic::UpcomingEnrolments => Box::new(s::topic_upcoming_enrolments.eq(true)),
+    }
+}
+
+/// One page, oldest first, after `after`.
+pub fn list(
+    conn: &mut AnyConnection,
+    filter: &Filter,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<SubscriptionRow>, DbError> {
+    let mut query = s::table.select(SubscriptionRow::as_select()).into_boxed();
+    if let Some(topic) = filter.topic {
+        query = query.filter(has_topic(topic));
+    }
+    match filter.channel {
+        Some(Channel::Email) => query = query.filter(s::wants_email.eq(true)),
+        Some(Channel::Sms) => query = query.filter(s::wants_sms.eq(true)),
+        None => {}
+    }
+    match filter.status {
+        Some(Status::Active) => query = query.filter(is_active()),
+        Some(Status::Pending) => query = query.filter(is_pending()),
+        Some(Status::Unsubscribed) => {
+            query = query
+                .filter(is_active().eq(false))
+                .filter(is_pending().eq(false))
+        }
+        None => {}
+    }
+    if let Some(customer_id) = filter.customer_id {
+        query = query.filter(s::customer_id.eq(DbUuid(customer_id)));
+    }
+    if let Some(after) = after {
+        query = query.filter(s::id.gt(DbUuid(after)));
+    }
+    Ok(query.order(s::id.asc()).limit(limit).load(conn)?)
+}
+
+/// Every subscription with an active channel for `topic`.
+pub fn recipients(conn: &mut AnyConnection, topic: Topic) -> Result<Vec<SubscriptionRow>, DbError> {
+    Ok(s::table
+        .select(SubscriptionRow::as_select())
+        .filter(has_topic(topic))
+        .filter(is_active())
+        .order(s::id.asc())
+        .load(conn)?)
+}
+
+/// Links the subscription to a customer (or unlinks with `None`); false when there is no
+/// such subscription.
+pub fn link_customer(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    customer_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(s::table.find(DbUuid(id)))
+        .set((
+            s::customer_id.eq(customer_id.map(DbUuid)),
+            s::updated_at.eq(DbTime::new(now)),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
