@@ -2,7 +2,7 @@
 
 mod cors;
 mod observe;
-mod rate_limit;
+pub mod rate_limit;
 mod security_headers;
 
 pub use cors::cors;

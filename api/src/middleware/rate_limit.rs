@@ -17,8 +17,8 @@ use governor::{Quota, RateLimiter};
 
 use crate::error::ApiError;
 
-/// The public operations that are limited.
-const LIMITED: [&str; 3] = [
+/// The public operations that are limited (all `POST`); the OpenAPI document gives each a 429.
+pub const LIMITED: [&str; 3] = [
     "/api/v1/uniikkilista/subscriptions",
     "/api/v1/uniikkilista/confirm",
     "/api/v1/uniikkilista/unsubscribe",

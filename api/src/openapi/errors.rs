@@ -62,6 +62,12 @@ const UNPROCESSABLE: ProblemResponse = ProblemResponse {
     description: "The body has missing, unknown, mistyped or invalid fields; `errors` lists each",
     header: None,
 };
+const TOO_MANY_REQUESTS: ProblemResponse = ProblemResponse {
+    name: "TooManyRequests",
+    status: "429",
+    description: "Too many requests from this address; wait `Retry-After` seconds",
+    header: Some(("Retry-After", "Seconds to wait before retrying")),
+};
 const INTERNAL: ProblemResponse = ProblemResponse {
     name: "InternalError",
     status: "500",
@@ -75,7 +81,7 @@ const UNAVAILABLE: ProblemResponse = ProblemResponse {
     header: Some(("Retry-After", "Seconds to wait before retrying")),
 };
 
-const ALL: [&ProblemResponse; 9] = [
+const ALL: [&ProblemResponse; 10] = [
     &BAD_REQUEST,
     &UNAUTHORIZED,
     &FORBIDDEN,
@@ -83,6 +89,7 @@ const ALL: [&ProblemResponse; 9] = [
     &PAYLOAD_TOO_LARGE,
     &UNSUPPORTED_MEDIA_TYPE,
     &UNPROCESSABLE,
+    &TOO_MANY_REQUESTS,
     &INTERNAL,
     &UNAVAILABLE,
 ];
@@ -93,6 +100,15 @@ pub fn document_problem_responses(doc: &mut OpenApi) {
     let mut used = std::collections::BTreeSet::new();
     for (path, item) in doc.paths.paths.iter_mut() {
         let touches_database = path.starts_with("/api/");
+        if let Some(post) = item.post.as_mut()
+            && crate::middleware::rate_limit::LIMITED.contains(&path.as_str())
+        {
+            used.insert(TOO_MANY_REQUESTS.name);
+            post.responses
+                .responses
+                .entry(TOO_MANY_REQUESTS.status.to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(TOO_MANY_REQUESTS.name)));
+        }
         let operations = [
             &mut item.get,
             &mut item.put,

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Action, Caller, RequestMeta};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::Json;
 use crate::http::{Page, decode_cursor, page_limit};
 use crate::state::AppState;
@@ -21,10 +21,7 @@ use crate::uniikkilista::service;
     security(()),
     request_body = SubscribeRequest,
     responses(
-        (status = 202, description = "Confirmation sent on each chosen channel", body = SubscribeAccepted),
-        (status = 429, description = "Too many requests from this address; wait `Retry-After` seconds",
-            content_type = "application/problem+json", body = Problem,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))
+        (status = 202, description = "Confirmation sent on each chosen channel", body = SubscribeAccepted)
     )
 )]
 #[post("/uniikkilista/subscriptions")]
@@ -43,10 +40,7 @@ pub async fn subscribe(
     security(()),
     request_body = ConfirmRequest,
     responses(
-        (status = 200, description = "The channel is now active", body = Confirmed),
-        (status = 429, description = "Too many requests from this address",
-            content_type = "application/problem+json", body = Problem,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))
+        (status = 200, description = "The channel is now active", body = Confirmed)
     )
 )]
 #[post("/uniikkilista/confirm")]
@@ -68,10 +62,7 @@ pub async fn confirm(
     params(UnsubscribeQuery),
     request_body(content = UnsubscribeRequest, description = "Not needed when the token is in the query string"),
     responses(
-        (status = 200, description = "Unsubscribed", body = Unsubscribed),
-        (status = 429, description = "Too many requests from this address",
-            content_type = "application/problem+json", body = Problem,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))
+        (status = 200, description = "Unsubscribed", body = Unsubscribed)
     )
 )]
 #[post("/uniikkilista/unsubscribe")]

@@ -106,3 +106,12 @@ fn every_reference_in_the_document_resolves() {
         assert!(doc.pointer(pointer).is_some(), "unresolved $ref {target}");
     }
 }
+
+#[test]
+fn every_rate_limited_operation_documents_429() {
+    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    for path in api::middleware::rate_limit::LIMITED {
+        let responses = &doc["paths"][path]["post"]["responses"];
+        assert!(responses.get("429").is_some(), "POST {path} lacks 429");
+    }
+}
