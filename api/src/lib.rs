@@ -18,5 +18,6 @@ pub mod settings;
 pub mod signing_key;
 pub mod startup;
 pub mod state;
+pub mod surveys;
 pub mod telemetry;
 pub mod uniikkilista;

@@ -18,6 +18,7 @@ pub mod pool;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod sql_types;
+pub mod surveys;
 pub mod transaction;
 pub mod uniikkilista;
 

@@ -219,7 +219,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    surveys (id) {
+        id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        current_version -> Integer,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    survey_versions (survey_id, version) {
+        survey_id -> Uuid,
+        version -> Integer,
+        questions -> Text,
+        created_at -> UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    survey_responses (id) {
+        id -> Uuid,
+        survey_id -> Uuid,
+        version -> Integer,
+        customer_id -> Uuid,
+        answers -> Text,
+        submitted_by -> Uuid,
+        created_at -> UtcTimestamp,
+    }
+}
+
 diesel::joinable!(customers -> accounts (account_id));
+diesel::joinable!(survey_versions -> surveys (survey_id));
+diesel::joinable!(survey_responses -> customers (customer_id));
 diesel::joinable!(uniikkilista_subscriptions -> customers (customer_id));
 diesel::joinable!(uniikkilista_tokens -> uniikkilista_subscriptions (subscription_id));
 diesel::joinable!(messages -> customers (customer_id));
@@ -236,6 +279,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_events,
     messages,
     refresh_tokens,
+    survey_responses,
+    survey_versions,
+    surveys,
     uniikkilista_subscriptions,
     uniikkilista_tokens,
 );

@@ -19,6 +19,8 @@ pub enum Action {
     ManageCustomers,
     /// See UniikkiLista subscriptions, link them to customers, send notices.
     ManageUniikkilista,
+    /// Define survey forms, read customers' answers and the aggregates.
+    ManageSurveys,
 }
 
 /// Which customers a caller may see.
@@ -53,7 +55,7 @@ pub fn allows(principal: &Principal, action: Action) -> bool {
             Action::ManageStaff | Action::ManageIntegrations | Action::ReadAuditLog => {
                 *role == Role::Admin
             }
-            Action::ManageCustomers | Action::ManageUniikkilista => {
+            Action::ManageCustomers | Action::ManageUniikkilista | Action::ManageSurveys => {
                 matches!(role, Role::Admin | Role::Office)
             }
         },
@@ -82,6 +84,8 @@ mod tests {
         assert!(!allows(&account(Role::Customer), Action::ManageCustomers));
         assert!(allows(&account(Role::Office), Action::ManageUniikkilista));
         assert!(!allows(&account(Role::Teacher), Action::ManageUniikkilista));
+        assert!(allows(&account(Role::Admin), Action::ManageSurveys));
+        assert!(!allows(&account(Role::Customer), Action::ManageSurveys));
         assert_eq!(
             customer_scope(&account(Role::Office)),
             Some(CustomerScope::All)

@@ -9,6 +9,7 @@ mod integrations;
 mod me;
 mod metrics;
 mod staff;
+mod surveys;
 mod uniikkilista;
 
 use utoipa_actix_web::scope;
@@ -47,6 +48,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(uniikkilista::unsubscribe)
             .service(uniikkilista::list_subscriptions)
             .service(uniikkilista::update_subscription)
-            .service(uniikkilista::send_notice),
+            .service(uniikkilista::send_notice)
+            .service(surveys::create_survey)
+            .service(surveys::create_survey_version)
+            .service(surveys::list_surveys)
+            .service(surveys::get_survey)
+            .service(surveys::create_survey_response)
+            .service(surveys::get_survey_aggregates)
+            .service(surveys::list_customer_survey_responses),
     );
 }

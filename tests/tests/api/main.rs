@@ -14,5 +14,6 @@ mod openapi;
 mod persistence;
 mod request_id;
 mod staff;
+mod surveys;
 mod tokens;
 mod uniikkilista;

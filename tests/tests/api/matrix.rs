@@ -93,6 +93,18 @@ fn office_or_admin(success: u16) -> fn(Who) -> u16 {
     }
 }
 
+/// Any person logged in; integrations are refused.
+fn people_only(success: u16) -> fn(Who) -> u16 {
+    match success {
+        200 => |w| match w {
+            Who::Anonymous => 401,
+            Who::Calendar | Who::Webshop => 403,
+            _ => 200,
+        },
+        _ => unreachable!(),
+    }
+}
+
 /// Only a customer, about themselves.
 fn customer_only(success: u16) -> fn(Who) -> u16 {
     match success {
@@ -192,6 +204,15 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
                 .unwrap();
         ids[0].0
     };
+    let form = json!({"kind": "feedback", "title": "Palaute", "questions": [
+        {"id": "mood", "kind": "scale", "text": "Fiilis", "required": true}]});
+    let survey = app
+        .post_json("/api/v1/surveys", Some(&admin.access_token), &form)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let spare = json!({"name": "spare", "kind": "webshop", "processor": {"company": "P Oy", "country": "FI", "in_eea": true}});
     let spare_id = app
         .post_json("/api/v1/integrations", Some(&admin.access_token), &spare)
@@ -379,6 +400,54 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
             path: "/api/v1/uniikkilista/notices".into(),
             body: Some(json!({"topic": "upcoming_enrolments", "text": {"fi": "Tervetuloa!"}})),
             expect: office_or_admin(202),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/surveys".into(),
+            body: Some(form.clone()),
+            expect: office_or_admin(201),
+        },
+        Row {
+            method: Method::POST,
+            path: format!("/api/v1/surveys/{survey}/versions"),
+            body: Some(json!({"questions": form["questions"]})),
+            expect: office_or_admin(201),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/surveys".into(),
+            body: None,
+            expect: people_only(200),
+        },
+        Row {
+            method: Method::GET,
+            path: format!("/api/v1/surveys/{survey}"),
+            body: None,
+            expect: people_only(200),
+        },
+        Row {
+            method: Method::POST,
+            path: format!("/api/v1/surveys/{survey}/responses"),
+            body: Some(json!({"answers": {"mood": 4}})),
+            // A customer answers for themselves; staff must name the customer (422 here).
+            expect: |w| match w {
+                Who::Customer => 201,
+                Who::Admin | Who::Office => 422,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        Row {
+            method: Method::GET,
+            path: format!("/api/v1/surveys/{survey}/aggregates"),
+            body: None,
+            expect: office_or_admin(200),
+        },
+        Row {
+            method: Method::GET,
+            path: format!("/api/v1/customers/{customer}/survey-responses"),
+            body: None,
+            expect: office_or_admin(200),
         },
         Row {
             method: Method::GET,

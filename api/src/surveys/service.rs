@@ -1,0 +1,272 @@
+//! Survey use cases.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use domain::Role;
+use domain::survey::{Question, QuestionKind, check_answers, check_questions};
+use persistence::{AnyConnection, audit, customers, surveys, write_transaction};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::dto::*;
+use crate::auth::{Caller, Principal};
+use crate::db;
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+
+fn problems_to_error(problems: Vec<domain::survey::Problem>) -> ApiError {
+    ApiError::Validation(
+        problems
+            .into_iter()
+            .map(|p| FieldError::new(p.field, p.code, p.message))
+            .collect(),
+    )
+}
+
+fn check_form(questions: &[Question]) -> Result<(), ApiError> {
+    let problems = check_questions(questions);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems_to_error(problems))
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: Caller,
+    body: NewSurvey,
+) -> Result<SurveyView, ApiError> {
+    check_form(&body.questions)?;
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let id = surveys::create(conn, body.kind, body.title.trim(), &body.questions, now)?;
+            audit::append(
+                conn,
+                caller.audit("survey.create", "survey", Some(id.to_string()), None),
+                now,
+            )?;
+            Ok::<_, ApiError>(
+                surveys::find(conn, id, None)?
+                    .ok_or(ApiError::NotFound)?
+                    .into(),
+            )
+        })
+    })
+    .await
+}
+
+pub async fn add_version(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+    body: NewVersion,
+) -> Result<SurveyView, ApiError> {
+    check_form(&body.questions)?;
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let version =
+                surveys::add_version(conn, id, &body.questions, now)?.ok_or(ApiError::NotFound)?;
+            audit::append(
+                conn,
+                caller.audit("survey.new_version", "survey", Some(id.to_string()), None),
+                now,
+            )?;
+            Ok::<_, ApiError>(
+                surveys::find(conn, id, Some(version))?
+                    .ok_or(ApiError::NotFound)?
+                    .into(),
+            )
+        })
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, id: Uuid, version: Option<i32>) -> Result<SurveyView, ApiError> {
+    db::run(&state.pool, move |conn| {
+        Ok(surveys::find(conn, id, version)?
+            .ok_or(ApiError::NotFound)?
+            .into())
+    })
+    .await
+}
+
+pub async fn list(state: &AppState) -> Result<SurveyList, ApiError> {
+    let items = db::run(&state.pool, |conn| Ok(surveys::list(conn)?)).await?;
+    Ok(SurveyList {
+        items: items.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// Whose answers these are: a customer's own, or the customer staff name.
+fn respondent(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    named: Option<Uuid>,
+) -> Result<(Uuid, Uuid), ApiError> {
+    match &caller.principal {
+        Principal::Account {
+            id,
+            role: Role::Customer,
+            ..
+        } => {
+            if named.is_some() {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "customer_id",
+                    "not_allowed",
+                    "is set by staff only; you answer for yourself",
+                )]));
+            }
+            let own = customers::find_by_account(conn, *id)?.ok_or(ApiError::NotFound)?;
+            Ok((own.id, *id))
+        }
+        Principal::Account {
+            id,
+            role: Role::Admin | Role::Office,
+            ..
+        } => {
+            let Some(customer_id) = named else {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "customer_id",
+                    "required",
+                    "name the customer you answer for",
+                )]));
+            };
+            if customers::find(conn, customer_id)?.is_none() {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "customer_id",
+                    "not_found",
+                    "no customer has this id",
+                )]));
+            }
+            Ok((customer_id, *id))
+        }
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+pub async fn respond(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+    body: NewResponse,
+) -> Result<ResponseView, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let (customer_id, submitted_by) = respondent(conn, &caller, body.customer_id)?;
+            let survey = surveys::find(conn, id, body.version)?.ok_or(ApiError::NotFound)?;
+            let answers =
+                check_answers(&survey.questions, &body.answers).map_err(problems_to_error)?;
+            let response = surveys::add_response(
+                conn,
+                id,
+                survey.version,
+                customer_id,
+                &answers,
+                submitted_by,
+                now,
+            )?;
+            let entry = caller.audit(
+                "survey.respond",
+                "survey_response",
+                Some(response.id.to_string()),
+                Some(customer_id),
+            );
+            audit::append(conn, entry, now)?;
+            Ok::<_, ApiError>(response.into())
+        })
+    })
+    .await
+}
+
+pub async fn customer_responses(
+    state: &AppState,
+    caller: Caller,
+    customer_id: Uuid,
+) -> Result<ResponseList, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            if customers::find(conn, customer_id)?.is_none() {
+                return Err(ApiError::NotFound);
+            }
+            let items = surveys::responses_of_customer(conn, customer_id)?;
+            let entry = caller.audit(
+                "customer.survey_responses.read",
+                "customer",
+                Some(customer_id.to_string()),
+                Some(customer_id),
+            );
+            audit::append(conn, entry, Utc::now())?;
+            Ok(ResponseList {
+                items: items.into_iter().map(Into::into).collect(),
+            })
+        })
+    })
+    .await
+}
+
+pub async fn aggregates(
+    state: &AppState,
+    id: Uuid,
+    version: Option<i32>,
+) -> Result<Aggregates, ApiError> {
+    let (survey, answers) = db::run(&state.pool, move |conn| {
+        let survey = surveys::find(conn, id, version)?.ok_or(ApiError::NotFound)?;
+        let answers = surveys::answers_to(conn, id, survey.version)?;
+        Ok((survey, answers))
+    })
+    .await?;
+    Ok(Aggregates {
+        survey_id: survey.id,
+        version: survey.version,
+        responses: answers.len(),
+        questions: survey
+            .questions
+            .iter()
+            .map(|q| aggregate(q, &answers))
+            .collect(),
+    })
+}
+
+fn aggregate(question: &Question, responses: &[BTreeMap<String, Value>]) -> QuestionAggregate {
+    let given: Vec<&Value> = responses
+        .iter()
+        .filter_map(|a| a.get(&question.id))
+        .collect();
+    let average = (question.kind == QuestionKind::Scale && !given.is_empty()).then(|| {
+        let sum: f64 = given.iter().filter_map(|v| v.as_f64()).sum();
+        (sum / given.len() as f64 * 100.0).round() / 100.0
+    });
+    let option_counts = matches!(
+        question.kind,
+        QuestionKind::SingleChoice | QuestionKind::MultipleChoice
+    )
+    .then(|| {
+        let mut counts: BTreeMap<String, usize> =
+            question.options.iter().map(|o| (o.clone(), 0)).collect();
+        for value in &given {
+            let chosen: Vec<&str> = match value {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            for option in chosen {
+                if let Some(count) = counts.get_mut(option) {
+                    *count += 1;
+                }
+            }
+        }
+        counts
+    });
+    QuestionAggregate {
+        id: question.id.clone(),
+        kind: question.kind,
+        answered: given.len(),
+        average,
+        option_counts,
+    }
+}
