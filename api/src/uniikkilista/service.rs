@@ -147,7 +147,9 @@ pub async fn subscribe(
                     "{}/uniikkilista/vahvista?token={token}",
                     settings.public_url
                 );
-                let (subject, body) = templates::confirm_email(language, &new.name, &link);
+                let (stop, one_click) =
+                    unsubscribe_links(conn, &settings, id, Channel::Email, now)?;
+                let (subject, body) = templates::confirm_email(language, &new.name, &link, &stop);
                 let message = outgoing(
                     Channel::Email,
                     email,
@@ -155,7 +157,7 @@ pub async fn subscribe(
                     language,
                     Some(subject),
                     body,
-                    None,
+                    Some(one_click),
                 );
                 messages::enqueue(conn, &message, now)?;
             }
@@ -170,13 +172,14 @@ pub async fn subscribe(
                     now + CONFIRM_TTL_SMS,
                     now,
                 )?;
+                let (stop, _) = unsubscribe_links(conn, &settings, id, Channel::Sms, now)?;
                 let message = outgoing(
                     Channel::Sms,
                     phone,
                     "uniikkilista.confirm",
                     language,
                     None,
-                    templates::confirm_sms(language, &code),
+                    templates::confirm_sms(language, &code, &stop),
                     None,
                 );
                 messages::enqueue(conn, &message, now)?;
@@ -198,6 +201,35 @@ pub async fn subscribe(
         status: "confirmation_sent",
         channels,
     })
+}
+
+/// A fresh unsubscribe token for one channel of a subscription, as the link for people (a
+/// frontend page) and the one-click URL for mail clients (`List-Unsubscribe`).
+fn unsubscribe_links(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    subscription_id: Uuid,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<(String, String), DbError> {
+    let token = secrets::random_token(24);
+    let hash = secrets::sha256_hex(&token);
+    store::add_token(
+        conn,
+        subscription_id,
+        TokenPurpose::Unsubscribe,
+        channel,
+        &hash,
+        now + UNSUBSCRIBE_TTL,
+        now,
+    )?;
+    Ok((
+        format!("{}/uniikkilista/peru?token={token}", settings.public_url),
+        format!(
+            "{}/api/v1/uniikkilista/unsubscribe?token={token}",
+            settings.public_url
+        ),
+    ))
 }
 
 fn outgoing(
@@ -429,24 +461,11 @@ pub fn enqueue_notice(
             if !sent_to.insert((channel.as_str(), address.to_owned())) {
                 continue;
             }
-            let token = secrets::random_token(24);
-            store::add_token(
-                conn,
-                subscription.id.0,
-                TokenPurpose::Unsubscribe,
-                channel,
-                &secrets::sha256_hex(&token),
-                now + UNSUBSCRIBE_TTL,
-                now,
-            )?;
-            let page_link = format!("{}/uniikkilista/peru?token={token}", settings.public_url);
+            let (page_link, one_click) =
+                unsubscribe_links(conn, settings, subscription.id.0, channel, now)?;
             let message = match channel {
                 Channel::Email => {
                     let (subject, body) = templates::notice_email(language, body, &page_link);
-                    let one_click = format!(
-                        "{}/api/v1/uniikkilista/unsubscribe?token={token}",
-                        settings.public_url
-                    );
                     outgoing(
                         channel,
                         address,

@@ -3,31 +3,37 @@
 use domain::Language;
 
 /// Subject and body of the email that confirms a subscription.
-pub fn confirm_email(language: Language, name: &str, link: &str) -> (String, String) {
+pub fn confirm_email(language: Language, name: &str, link: &str, stop: &str) -> (String, String) {
     match language {
         Language::En => (
             "Confirm your UniikkiLista subscription".to_owned(),
             format!(
                 "Hello {name},\n\nplease confirm your UniikkiLista subscription by opening this link:\n{link}\n\n\
-                 If you did not ask for this, ignore this message and nothing will be sent to you.\n\nUniikkiÄäni"
+                 If you did not ask for this, ignore this message and nothing will be sent to you; \
+                 to refuse any further messages: {stop}\n\nUniikkiÄäni"
             ),
         ),
         _ => (
             "Vahvista UniikkiListan tilaus".to_owned(),
             format!(
                 "Hei {name},\n\nvahvista UniikkiListan tilauksesi avaamalla tämä linkki:\n{link}\n\n\
-                 Jos et tilannut listaa, voit jättää viestin huomiotta, eikä sinulle lähetetä mitään.\n\nUniikkiÄäni"
+                 Jos et tilannut listaa, voit jättää viestin huomiotta, eikä sinulle lähetetä mitään; \
+                 kaikki viestit voi myös estää: {stop}\n\nUniikkiÄäni"
             ),
         ),
     }
 }
 
-pub fn confirm_sms(language: Language, code: &str) -> String {
+pub fn confirm_sms(language: Language, code: &str, stop: &str) -> String {
     match language {
         Language::En => {
-            format!("UniikkiLista: your confirmation code is {code}. Enter it on the sign-up form.")
+            format!(
+                "UniikkiLista: your confirmation code is {code}. Enter it on the sign-up form. Not you? {stop}"
+            )
         }
-        _ => format!("UniikkiLista: vahvistuskoodisi on {code}. Syötä se tilauslomakkeelle."),
+        _ => format!(
+            "UniikkiLista: vahvistuskoodisi on {code}. Syötä se tilauslomakkeelle. Et tilannut? {stop}"
+        ),
     }
 }
 

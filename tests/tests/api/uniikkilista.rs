@@ -465,7 +465,42 @@ async fn a_confirmation_email_is_delivered_with_its_link(app: TestApp) {
     assert!(delivered.iter().any(|m| m.contains("+358401234567")));
 }
 
+async fn a_sign_up_made_by_a_stranger_is_refused_from_the_confirmation_message(app: TestApp) {
+    subscribe(&app, &signup("uhri@example.fi", "040 123 4567")).await;
+    let (body, one_click) = bodies(&app, "uhri@example.fi", "uniikkilista.confirm").remove(0);
+    let one_click = one_click.expect("confirmation emails carry List-Unsubscribe");
+    let stop_token = token_in(&one_click);
+    assert!(
+        body.contains(&format!("/uniikkilista/peru?token={stop_token}")),
+        "{body}"
+    );
+    let path = format!("/api/v1/uniikkilista/unsubscribe?token={stop_token}&scope=all");
+    let refused = app
+        .send_raw(
+            Method::POST,
+            &path,
+            "application/x-www-form-urlencoded",
+            "List-Unsubscribe=One-Click",
+        )
+        .await;
+    assert_eq!(refused.json()["channels"], json!(["email", "sms"]));
+
+    // Even if the link is then opened, nothing is ever sent.
+    confirm(&app, &token_in(&body)).await;
+    let office = app.session_as(Role::Office).await;
+    let notice = json!({"topic": "upcoming_enrolments", "text": {"fi": "Tervetuloa!"}});
+    let sent = app
+        .post_json(
+            "/api/v1/uniikkilista/notices",
+            Some(&office.access_token),
+            &notice,
+        )
+        .await;
+    assert_eq!(sent.json(), json!({"subscribers": 0, "messages": 0}));
+}
+
 on_both_backends!(
+    a_sign_up_made_by_a_stranger_is_refused_from_the_confirmation_message,
     signing_up_sends_a_confirmation_on_each_channel_and_nothing_else,
     confirming_activates_each_channel_once,
     bad_sign_ups_name_the_field_and_store_nothing,
