@@ -12,6 +12,7 @@ mod integrations;
 mod matrix;
 mod openapi;
 mod persistence;
+mod privacy_map;
 mod request_id;
 mod staff;
 mod surveys;

@@ -1,0 +1,112 @@
+//! One person's rows from every table of the personal-data map, as JSON: the raw material of
+//! the access and portability export. Driven entirely by the map, so a new table or column is
+//! exported as soon as the map lists it.
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use uuid::Uuid;
+
+use crate::connection::{AnyConnection, BackendKind, MultiBackend};
+use crate::error::DbError;
+use crate::privacy_map::{Link, Table};
+use crate::sql_types::DbUuid;
+
+/// Who the export is about: the customer, their login, and the addresses they are reached at.
+#[derive(Debug, Clone, Default)]
+pub struct Subject {
+    pub customer_id: Uuid,
+    pub account_id: Option<Uuid>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+}
+
+#[derive(QueryableByName)]
+struct JsonRow {
+    #[diesel(sql_type = Text)]
+    row: String,
+}
+
+enum Bind {
+    Id(Uuid),
+    Text(String),
+}
+
+/// The person's rows of `table`, each a JSON object of the table's exported columns (secrets
+/// are never included).
+pub fn rows(
+    conn: &mut AnyConnection,
+    table: &Table,
+    subject: &Subject,
+) -> Result<Vec<serde_json::Value>, DbError> {
+    let kind = conn.kind();
+    let mut binds = Vec::new();
+    let mut conditions = Vec::new();
+    let placeholder = |bind: Bind, binds: &mut Vec<Bind>| {
+        binds.push(bind);
+        match kind {
+            BackendKind::Postgres => format!("${}", binds.len()),
+            BackendKind::Sqlite => "?".to_owned(),
+        }
+    };
+    for link in table.links {
+        match *link {
+            Link::Customer(column) => {
+                let p = placeholder(Bind::Id(subject.customer_id), &mut binds);
+                conditions.push(format!("{column} = {p}"));
+            }
+            Link::Account(column) => {
+                if let Some(account) = subject.account_id {
+                    let p = placeholder(Bind::Id(account), &mut binds);
+                    conditions.push(format!("{column} = {p}"));
+                }
+            }
+            Link::Email(column) | Link::Phone(column) => {
+                let values = if matches!(link, Link::Email(_)) {
+                    &subject.emails
+                } else {
+                    &subject.phones
+                };
+                for value in values {
+                    let p = placeholder(Bind::Text(value.clone()), &mut binds);
+                    conditions.push(format!("{column} = {p}"));
+                }
+            }
+        }
+    }
+    if conditions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fields: Vec<String> = table
+        .exported_columns()
+        .map(|column| {
+            let value = match kind {
+                BackendKind::Sqlite if table.booleans.contains(&column) => {
+                    format!("json(CASE WHEN {column} THEN 'true' ELSE 'false' END)")
+                }
+                _ => column.to_owned(),
+            };
+            format!("'{column}', {value}")
+        })
+        .collect();
+    let object = match kind {
+        BackendKind::Postgres => format!("json_build_object({})::text", fields.join(", ")),
+        BackendKind::Sqlite => format!("json_object({})", fields.join(", ")),
+    };
+    let sql = format!(
+        "SELECT {object} AS row FROM {} WHERE {}",
+        table.name,
+        conditions.join(" OR ")
+    );
+    let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
+    for bind in binds {
+        query = match bind {
+            Bind::Id(id) => query.bind::<crate::sql_types::Uuid, _>(DbUuid(id)),
+            Bind::Text(text) => query.bind::<Text, _>(text),
+        };
+    }
+    query
+        .load::<JsonRow>(conn)?
+        .into_iter()
+        .map(|r| serde_json::from_str(&r.row).map_err(|_| DbError::corrupt(table.name)))
+        .collect()
+}
