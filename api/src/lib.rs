@@ -12,6 +12,7 @@ pub mod identity;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod privacy;
 pub mod request_context;
 pub mod routes;
 pub mod settings;

@@ -8,6 +8,7 @@ mod health;
 mod integrations;
 mod me;
 mod metrics;
+mod privacy;
 mod staff;
 mod surveys;
 mod uniikkilista;
@@ -55,6 +56,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(surveys::get_survey)
             .service(surveys::create_survey_response)
             .service(surveys::get_survey_aggregates)
-            .service(surveys::list_customer_survey_responses),
+            .service(surveys::list_customer_survey_responses)
+            .service(privacy::export_customer)
+            .service(privacy::export_me),
     );
 }

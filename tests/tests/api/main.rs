@@ -7,6 +7,7 @@ mod cors;
 mod customers;
 mod delivery;
 mod errors;
+mod export;
 mod health;
 mod integrations;
 mod matrix;

@@ -451,6 +451,18 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
         },
         Row {
             method: Method::GET,
+            path: format!("/api/v1/customers/{customer}/export"),
+            body: None,
+            expect: office_or_admin(200),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/me/export".into(),
+            body: None,
+            expect: customer_only(200),
+        },
+        Row {
+            method: Method::GET,
             path: "/api/v1/me".into(),
             body: None,
             expect: customer_only(200),

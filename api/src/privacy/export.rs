@@ -1,0 +1,235 @@
+//! The complete export of what the register holds about one person, with the Article 15
+//! information and the record of when staff consulted their data.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use domain::audit::ActorKind;
+use persistence::audit::{self, AuditFilter};
+use persistence::customers::Customer;
+use persistence::export::{Subject, rows};
+use persistence::privacy_map::{Category, TABLES};
+use persistence::{AnyConnection, customers, integrations, write_transaction};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::controller::{CONTROLLER, Controller, RIGHTS};
+use crate::auth::{Caller, Principal};
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Everything about one person, machine-readable.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportDocument {
+    #[schema(example = "uniikki-export/1")]
+    pub format: &'static str,
+    pub generated_at: DateTime<Utc>,
+    pub customer_id: Uuid,
+    pub controller: Controller,
+    /// Why each kind of data is processed, on what basis, from where and for how long.
+    pub processing: Vec<Processing>,
+    /// Who processes the data on the controller's behalf.
+    pub recipients: Vec<Recipient>,
+    /// Processors keeping data outside the EU/EEA; empty when there are none.
+    pub transfers_outside_eea: Vec<Recipient>,
+    pub rights: Vec<&'static str>,
+    /// Table name → the person's rows. Secrets (password and token hashes) are never included.
+    #[schema(value_type = Object)]
+    pub data: BTreeMap<&'static str, Vec<Value>>,
+    /// When staff or integrations consulted the person's data, and for what purpose.
+    pub consultations: Vec<Consultation>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Processing {
+    pub table: &'static str,
+    pub purpose: &'static str,
+    pub legal_basis: &'static str,
+    pub source: &'static str,
+    pub retention: &'static str,
+    pub categories: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Recipient {
+    pub name: String,
+    pub company: String,
+    pub country: String,
+    pub in_eea: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Consultation {
+    pub at: DateTime<Utc>,
+    /// `account` (staff) or `integration`.
+    pub by: &'static str,
+    #[schema(example = "customer.read")]
+    pub action: String,
+    #[schema(example = "customer service")]
+    pub purpose: &'static str,
+}
+
+/// What reading someone's data through each action is for.
+fn purpose_of(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "customer.read" | "customer.list" => "customer service",
+        "customer.export" => "answering an access or portability request",
+        "customer.survey_responses.read" => "planning teaching from survey answers",
+        "staff.read" => "managing staff accounts",
+        "audit_events.list" => "monitoring misuse",
+        _ => return None,
+    })
+}
+
+fn subject_of(customer: &Customer) -> Subject {
+    let p = &customer.profile;
+    let emails = [
+        p.email.as_ref(),
+        p.guardian.as_ref().and_then(|g| g.email.as_ref()),
+    ];
+    let phones = [
+        p.phone.as_ref(),
+        p.guardian.as_ref().and_then(|g| g.phone.as_ref()),
+    ];
+    Subject {
+        customer_id: customer.id,
+        account_id: customer.account_id,
+        emails: emails
+            .into_iter()
+            .flatten()
+            .map(|e| e.as_str().to_owned())
+            .collect(),
+        phones: phones
+            .into_iter()
+            .flatten()
+            .map(|p| p.as_str().to_owned())
+            .collect(),
+    }
+}
+
+fn build(
+    conn: &mut AnyConnection,
+    customer: &Customer,
+    now: DateTime<Utc>,
+) -> Result<ExportDocument, ApiError> {
+    let subject = subject_of(customer);
+    let mut data = BTreeMap::new();
+    let mut processing = Vec::new();
+    for table in TABLES
+        .iter()
+        .filter(|t| t.is_personal() && !t.links.is_empty())
+    {
+        let found = rows(conn, table, &subject)?;
+        if found.is_empty() {
+            continue;
+        }
+        let mut categories: Vec<&'static str> = table
+            .columns
+            .iter()
+            .filter(|(_, c)| !matches!(c, Category::NotPersonal | Category::Secret))
+            .map(|(_, c)| c.as_str())
+            .collect();
+        categories.sort_unstable();
+        categories.dedup();
+        processing.push(Processing {
+            table: table.name,
+            purpose: table.purpose,
+            legal_basis: table.basis.as_str(),
+            source: table.source,
+            retention: table.retention,
+            categories,
+        });
+        data.insert(table.name, found);
+    }
+    let recipients: Vec<Recipient> = integrations::list(conn, None, 1_000)?
+        .into_iter()
+        .filter(|i| i.revoked_at.is_none())
+        .map(|i| Recipient {
+            name: i.name,
+            company: i.processor_company,
+            country: i.processor_country,
+            in_eea: i.processor_in_eea,
+        })
+        .collect();
+    let mut consultations = Vec::new();
+    for subject_id in std::iter::once(customer.id).chain(customer.account_id) {
+        let filter = AuditFilter {
+            subject_id: Some(subject_id),
+            ..Default::default()
+        };
+        for event in audit::list(conn, &filter, None, 10_000)? {
+            let r = event.record;
+            let by_others = r.actor_kind != ActorKind::Account || r.actor_id != customer.account_id;
+            if let Some(purpose) = purpose_of(&r.action).filter(|_| by_others) {
+                let by = if r.actor_kind == ActorKind::Integration {
+                    "integration"
+                } else {
+                    "account"
+                };
+                consultations.push(Consultation {
+                    at: r.occurred_at,
+                    by,
+                    action: r.action,
+                    purpose,
+                });
+            }
+        }
+    }
+    consultations.sort_by_key(|c| c.at);
+    Ok(ExportDocument {
+        format: "uniikki-export/1",
+        generated_at: now,
+        customer_id: customer.id,
+        controller: CONTROLLER,
+        processing,
+        transfers_outside_eea: recipients.iter().filter(|r| !r.in_eea).cloned().collect(),
+        recipients,
+        rights: RIGHTS.to_vec(),
+        data,
+        consultations,
+    })
+}
+
+/// The export of `customer_id` (staff), or of the caller's own customer record (a customer).
+/// The export is itself audited.
+pub async fn export(
+    state: &AppState,
+    caller: Caller,
+    customer_id: Option<Uuid>,
+) -> Result<ExportDocument, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let customer = match (customer_id, &caller.principal) {
+                (Some(id), _) => customers::find(conn, id)?,
+                (
+                    None,
+                    Principal::Account {
+                        id,
+                        role: domain::Role::Customer,
+                        ..
+                    },
+                ) => customers::find_by_account(conn, *id)?,
+                (None, _) => return Err(ApiError::Forbidden),
+            }
+            .ok_or(ApiError::NotFound)?;
+            let now = Utc::now();
+            let document = build(conn, &customer, now)?;
+            let id = customer.id;
+            audit::append(
+                conn,
+                caller.audit(
+                    "customer.export",
+                    "customer",
+                    Some(id.to_string()),
+                    Some(id),
+                ),
+                now,
+            )?;
+            Ok(document)
+        })
+    })
+    .await
+}

@@ -1,0 +1,58 @@
+//! The right of access and portability: a complete export.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use uuid::Uuid;
+
+use crate::auth::{Action, Caller};
+use crate::error::ApiError;
+use crate::privacy::export::{ExportDocument, export};
+use crate::state::AppState;
+
+fn download(document: &ExportDocument) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"uniikki-export-{}.json\"",
+                document.customer_id
+            ),
+        ))
+        .json(document)
+}
+
+/// Everything the register holds about a customer, with the GDPR Article 15 information
+/// (office and admin; audited).
+#[utoipa::path(
+    tag = "privacy",
+    operation_id = "export_customer",
+    security(("bearer_jwt" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses((status = 200, description = "The export", body = ExportDocument))
+)]
+#[get("/customers/{id}/export")]
+pub async fn export_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageCustomers)?;
+    Ok(download(
+        &export(&state, caller, Some(id.into_inner())).await?,
+    ))
+}
+
+/// Everything the register holds about you, machine-readable (customer logins).
+#[utoipa::path(
+    tag = "me",
+    operation_id = "export_my_data",
+    security(("bearer_jwt" = [])),
+    responses((status = 200, description = "Your export", body = ExportDocument))
+)]
+#[get("/me/export")]
+pub async fn export_me(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    Ok(download(&export(&state, caller, None).await?))
+}

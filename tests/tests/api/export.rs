@@ -1,0 +1,324 @@
+use actix_web::http::Method;
+use domain::Role;
+use persistence::privacy_map::{Category, TABLES};
+use serde_json::json;
+use tests::{PASSWORD, TestApp, on_both_backends};
+
+const AGENT: &str = "CanaryBrowser/7.3";
+
+fn token_in(text: &str) -> String {
+    let start = text.find("token=").expect("a token") + 6;
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+fn message_bodies(app: &TestApp, recipient: &str, purpose: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    use persistence::schema::messages as m;
+    m::table
+        .filter(m::recipient.eq(recipient))
+        .filter(m::purpose.eq(purpose))
+        .order(m::created_at.asc())
+        .select(m::body)
+        .load(&mut *app.pool.get().unwrap())
+        .unwrap()
+}
+
+async fn post(app: &TestApp, path: &str, token: &str) -> tests::Reply {
+    TestApp::send(app.authed(Method::POST, path, token), None).await
+}
+
+/// Fills every personal-data column the map lists for one person, through the API.
+async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
+    let office = app.session_as(Role::Office).await;
+    let body = json!({
+        "first_name": "Kanervo", "last_name": "Kanarialintu", "email": "kanervo@example.fi",
+        "phone": "040 111 2222", "birth_date": "2014-04-04", "language": "en",
+        "address": {"street": "Kanarialintukuja 7", "postal_code": "11910", "city": "Riihimäki", "country": "FI"},
+        "guardian": {"name": "Kaarina Kanarialintu", "email": "kaarina@example.fi", "phone": "040 333 4444"}
+    });
+    let customer = app
+        .post_json("/api/v1/customers", Some(&office.access_token), &body)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get_as(
+        &format!("/api/v1/customers/{customer}"),
+        &office.access_token,
+    )
+    .await;
+
+    let otp = post(
+        app,
+        &format!("/api/v1/customers/{customer}/one-time-password"),
+        &office.access_token,
+    )
+    .await
+    .json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let login = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .insert_header(("user-agent", AGENT))
+        .insert_header(("content-type", "application/json"));
+    let first = TestApp::send(
+        login,
+        Some(
+            json!({"email": "kanervo@example.fi", "password": otp})
+                .to_string()
+                .into_bytes(),
+        ),
+    )
+    .await
+    .json();
+    let change = json!({"current_password": otp, "new_password": PASSWORD});
+    let session = app
+        .post_json(
+            "/api/v1/auth/password",
+            Some(first["access_token"].as_str().unwrap()),
+            &change,
+        )
+        .await
+        .json();
+    let refreshed = app
+        .refresh(session["refresh_token"].as_str().unwrap())
+        .await
+        .json();
+    let token = refreshed["access_token"].as_str().unwrap().to_owned();
+
+    let signup = json!({"name": "Kanervo Kanarialintu", "age": 12, "guardian_name": "Kaarina Kanarialintu",
+        "email": "kanervo@example.fi", "phone": "040 111 2222", "channels": ["email", "sms"],
+        "topics": ["cancellation_slots", "upcoming_enrolments"], "privacy_notice_version": "2026-11-25", "language": "en"});
+    assert_eq!(
+        app.post_json("/api/v1/uniikkilista/subscriptions", None, &signup)
+            .await
+            .status,
+        202
+    );
+    let email_token =
+        token_in(&message_bodies(app, "kanervo@example.fi", "uniikkilista.confirm")[0]);
+    app.post_json(
+        "/api/v1/uniikkilista/confirm",
+        None,
+        &json!({"token": email_token}),
+    )
+    .await;
+    let sms = &message_bodies(app, "+358401112222", "uniikkilista.confirm")[0];
+    let code = sms.split("code is ").nth(1).unwrap()[..9].to_owned();
+    app.post_json(
+        "/api/v1/uniikkilista/confirm",
+        None,
+        &json!({"token": code}),
+    )
+    .await;
+    let list = app
+        .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
+        .await
+        .json();
+    let subscription = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let link = json!({"customer_id": customer});
+    app.send_json(
+        Method::PATCH,
+        &format!("/api/v1/uniikkilista/subscriptions/{subscription}"),
+        Some(&office.access_token),
+        &link,
+    )
+    .await;
+    let notice = json!({"topic": "cancellation_slots", "text": {"fi": "Vapaa aika!", "en": "A canary slot is free!"}});
+    app.post_json(
+        "/api/v1/uniikkilista/notices",
+        Some(&office.access_token),
+        &notice,
+    )
+    .await;
+    app.deliver_due().await;
+    for recipient in ["kanervo@example.fi", "+358401112222"] {
+        let stop = token_in(&message_bodies(app, recipient, "uniikkilista.notice")[0]);
+        app.post_json(
+            "/api/v1/uniikkilista/unsubscribe",
+            None,
+            &json!({"token": stop}),
+        )
+        .await;
+    }
+
+    let form = json!({"kind": "feedback", "title": "Palaute", "questions": [{"id": "words", "kind": "text", "text": "Sano jotain"}]});
+    let survey = app
+        .post_json("/api/v1/surveys", Some(&office.access_token), &form)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let answer = json!({"answers": {"words": "Kanarian laulu on parasta"}});
+    assert_eq!(
+        app.post_json(
+            &format!("/api/v1/surveys/{survey}/responses"),
+            Some(&token),
+            &answer
+        )
+        .await
+        .status,
+        201
+    );
+
+    // A fresh one-time password last, so its expiry is set too (it also ends the sessions).
+    post(
+        app,
+        &format!("/api/v1/customers/{customer}/one-time-password"),
+        &office.access_token,
+    )
+    .await;
+    (customer, office.access_token)
+}
+
+async fn the_export_holds_every_mapped_column_of_the_person_and_no_secret(app: TestApp) {
+    let (customer, office) = a_full_life_in_the_register(&app).await;
+    let reply = app
+        .get_as(&format!("/api/v1/customers/{customer}/export"), &office)
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(
+        reply
+            .header("content-disposition")
+            .unwrap()
+            .contains("attachment")
+    );
+    let export = reply.json();
+    let text = reply.text();
+
+    for table in TABLES
+        .iter()
+        .filter(|t| t.is_personal() && !t.links.is_empty())
+    {
+        let rows = export["data"][table.name]
+            .as_array()
+            .unwrap_or_else(|| panic!("{} is missing from the export", table.name));
+        assert!(!rows.is_empty(), "{}", table.name);
+        for (column, category) in table.columns {
+            if *category == Category::Secret {
+                assert!(
+                    rows.iter().all(|r| r.get(*column).is_none()),
+                    "secret {}.{column} was exported",
+                    table.name
+                );
+                continue;
+            }
+            assert!(
+                rows.iter().all(|r| r.get(*column).is_some()),
+                "{}.{column} is missing",
+                table.name
+            );
+            if *category != Category::NotPersonal {
+                assert!(
+                    rows.iter().any(|r| !r[*column].is_null()),
+                    "{}.{column} was never filled",
+                    table.name
+                );
+            }
+        }
+    }
+    for value in [
+        "Kanervo",
+        "Kanarialintu",
+        "kanervo@example.fi",
+        "+358401112222",
+        "Kanarialintukuja 7",
+        "11910",
+        "Kaarina Kanarialintu",
+        "kaarina@example.fi",
+        "+358403334444",
+        AGENT,
+        "Kanarian laulu on parasta",
+        "A canary slot is free!",
+        "2014-04-04",
+    ] {
+        assert!(text.contains(value), "{value} is not in the export");
+    }
+    assert!(!text.contains("$argon2id"), "no password hashes");
+    assert_eq!(export["controller"]["business_id"], "2686898-3");
+    assert!(
+        export["processing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["legal_basis"] == "consent")
+    );
+    assert!(export["rights"].as_array().unwrap().len() >= 6);
+    let consultations = export["consultations"].as_array().unwrap();
+    assert!(
+        consultations
+            .iter()
+            .any(|c| c["action"] == "customer.read" && c["purpose"] == "customer service"),
+        "{consultations:?}"
+    );
+}
+
+async fn a_customer_exports_their_own_data_and_the_export_is_audited(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    let body =
+        json!({"first_name": "Oma", "last_name": "Vienti", "email": "oma.vienti@example.fi"});
+    let customer = app
+        .post_json("/api/v1/customers", Some(&office.access_token), &body)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let otp = post(
+        &app,
+        &format!("/api/v1/customers/{customer}/one-time-password"),
+        &office.access_token,
+    )
+    .await
+    .json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let limited = app.login("oma.vienti@example.fi", &otp).await.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let change = json!({"current_password": otp, "new_password": PASSWORD});
+    let token = app
+        .post_json("/api/v1/auth/password", Some(&limited), &change)
+        .await
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mine = app.get_as("/api/v1/me/export", &token).await;
+    assert_eq!(mine.status, 200, "{}", mine.text());
+    assert_eq!(mine.json()["customer_id"], customer.as_str());
+    assert_eq!(
+        mine.json()["data"]["customers"][0]["email"],
+        "oma.vienti@example.fi"
+    );
+    app.get_as("/api/v1/me/export", &office.access_token)
+        .await
+        .problem(403, "/problems/forbidden");
+    app.get_as(&format!("/api/v1/customers/{customer}/export"), &token)
+        .await
+        .problem(403, "/problems/forbidden");
+
+    let admin = app.admin_session().await;
+    let audit = app
+        .get_as(
+            &format!("/api/v1/audit-events?subject_id={customer}&action=customer.export"),
+            &admin.access_token,
+        )
+        .await
+        .json();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
+}
+
+on_both_backends!(
+    the_export_holds_every_mapped_column_of_the_person_and_no_secret,
+    a_customer_exports_their_own_data_and_the_export_is_audited,
+);
