@@ -42,10 +42,13 @@ impl Application {
             let ttl = chrono::Duration::hours(
                 i64::try_from(settings.one_time_password_ttl_hours).unwrap_or(72),
             );
-            web::block(move || bootstrap::ensure_admin(&pool, &email, ttl))
-                .await
-                .map_err(|e| anyhow::anyhow!("bootstrap task failed: {e}"))?
-                .context("cannot create the first admin")?
+            web::block(move || {
+                crate::privacy::notice::publish_current(&mut *pool.get()?)?;
+                bootstrap::ensure_admin(&pool, &email, ttl)
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("bootstrap task failed: {e}"))?
+            .context("cannot create the first admin")?
         };
         let signing_key = SigningKey::load_or_create(&settings)
             .context("cannot load the token-signing secret")?;

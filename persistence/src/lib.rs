@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod connection;
+pub mod consents;
 pub mod customers;
 pub mod error;
 pub mod export;

@@ -260,6 +260,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::UtcTimestamp;
+
+    privacy_notice_versions (version) {
+        version -> Text,
+        published_at -> UtcTimestamp,
+        content -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    consents (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        purpose -> Text,
+        granted -> Bool,
+        source -> Text,
+        given_by -> Text,
+        privacy_notice_version -> Text,
+        recorded_by -> Nullable<Uuid>,
+        created_at -> UtcTimestamp,
+    }
+}
+
+diesel::joinable!(consents -> customers (customer_id));
 diesel::joinable!(customers -> accounts (account_id));
 diesel::joinable!(survey_versions -> surveys (survey_id));
 diesel::joinable!(survey_responses -> customers (customer_id));
@@ -273,11 +302,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_chain_head,
     audit_events,
+    consents,
     customers,
     idempotency_keys,
     integrations,
     login_events,
     messages,
+    privacy_notice_versions,
     refresh_tokens,
     survey_responses,
     survey_versions,

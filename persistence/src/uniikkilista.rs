@@ -332,6 +332,26 @@ pub fn recipients(conn: &mut AnyConnection, topic: Topic) -> Result<Vec<Subscrip
         .load(conn)?)
 }
 
+/// Stops `channel` on every subscription linked to the customer: their consent was withdrawn.
+pub fn withdraw_for_customer(
+    conn: &mut AnyConnection,
+    customer_id: Uuid,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let at = DbTime::new(now);
+    let linked = s::table.filter(s::customer_id.eq(DbUuid(customer_id)));
+    match channel {
+        Channel::Email => diesel::update(linked.filter(s::email_unsubscribed_at.is_null()))
+            .set((s::email_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
+            .execute(conn)?,
+        Channel::Sms => diesel::update(linked.filter(s::sms_unsubscribed_at.is_null()))
+            .set((s::sms_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
 /// Links the subscription to a customer (or unlinks with `None`); false when there is no
 /// such subscription.
 pub fn link_customer(

@@ -25,7 +25,12 @@ each invalid field in `errors`. Every response carries `X-Request-Id`.",
         license(name = "Proprietary", identifier = "LicenseRef-Proprietary")
     ),
     servers((url = "/", description = "The server that serves this document")),
-    components(schemas(Problem, FieldError, crate::uniikkilista::dto::StatusName)),
+    components(schemas(
+        Problem,
+        FieldError,
+        crate::uniikkilista::dto::StatusName,
+        crate::privacy::notice::NoticeLanguage
+    )),
     modifiers(&SecuritySchemes),
     tags((name = "operations", description = "Health, readiness and metrics"))
 )]

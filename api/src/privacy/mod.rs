@@ -1,4 +1,7 @@
-//! Data-subject rights: the complete export (access and portability).
+//! Data-subject rights: the privacy notice, consents, and the complete export (access and
+//! portability).
 
+pub mod consents;
 pub mod controller;
 pub mod export;
+pub mod notice;

@@ -3,6 +3,7 @@
 
 mod audit_events;
 mod auth;
+mod consents;
 mod customers;
 mod health;
 mod integrations;
@@ -58,6 +59,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(surveys::get_survey_aggregates)
             .service(surveys::list_customer_survey_responses)
             .service(privacy::export_customer)
-            .service(privacy::export_me),
+            .service(privacy::export_me)
+            .service(consents::get_privacy_notice)
+            .service(consents::list_privacy_notice_versions)
+            .service(consents::get_my_consents)
+            .service(consents::put_my_consent)
+            .service(consents::get_customer_consents)
+            .service(consents::put_customer_consent),
     );
 }

@@ -123,6 +123,18 @@ pub async fn subscribe(
 ) -> Result<SubscribeAccepted, ApiError> {
     let now = Utc::now();
     let new = parse(&req, now)?;
+    let version = new.privacy_notice_version.clone();
+    let known = db::run(&state.pool, move |conn| {
+        Ok(persistence::consents::notice_exists(conn, &version)?)
+    })
+    .await?;
+    if !known {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "privacy_notice_version",
+            "unknown_version",
+            "is not an edition of the privacy notice (see GET /api/v1/privacy-notice/versions)",
+        )]));
+    }
     let settings = state.settings.clone();
     let mut channels: Vec<ChannelName> = req.channels.clone();
     channels.sort_by_key(|c| *c as u8);
@@ -455,6 +467,17 @@ pub fn enqueue_notice(
             (Channel::Email, &subscription.email),
             (Channel::Sms, &subscription.phone),
         ] {
+            // A linked customer's withdrawn consent wins over the subscription.
+            let purpose = if channel == Channel::Email {
+                "uniikkilista_email"
+            } else {
+                "uniikkilista_sms"
+            };
+            if let Some(customer) = subscription.customer_id
+                && persistence::consents::withdrawn(conn, customer.0, purpose)?
+            {
+                continue;
+            }
             let Some(address) = address.as_deref().filter(|_| subscription.active(channel)) else {
                 continue;
             };

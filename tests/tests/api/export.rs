@@ -167,6 +167,25 @@ async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
         201
     );
 
+    let give = json!({"granted": true, "privacy_notice_version": "2026-11-25"});
+    let reply = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/me/consents/uniikkilista_email",
+            Some(&token),
+            &give,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let paper = json!({"granted": false, "privacy_notice_version": "2026-11-25", "source": "staff_written_request", "given_by": "guardian"});
+    let path = format!("/api/v1/customers/{customer}/consents/feedback_surveys");
+    assert_eq!(
+        app.send_json(Method::PUT, &path, Some(&office.access_token), &paper)
+            .await
+            .status,
+        200
+    );
+
     // A fresh one-time password last, so its expiry is set too (it also ends the sessions).
     post(
         app,

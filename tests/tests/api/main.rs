@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod consents;
 mod cors;
 mod customers;
 mod delivery;

@@ -199,6 +199,12 @@ async fn bad_sign_ups_name_the_field_and_store_nothing(app: TestApp) {
             "unknown_field",
         ),
         (
+            "unknown notice version",
+            with("privacy_notice_version", json!("1999-01-01")),
+            "privacy_notice_version",
+            "unknown_version",
+        ),
+        (
             "no notice version",
             with("privacy_notice_version", json!("")),
             "privacy_notice_version",

@@ -1,0 +1,256 @@
+//! Consents per person and purpose: given or withdrawn in one call, history kept, and a
+//! withdrawal stops the processing that rested on it at once.
+
+use chrono::{DateTime, Utc};
+use domain::person::age_on;
+use persistence::consents::{self as store, ConsentRow, NewConsent};
+use persistence::messages::Channel;
+use persistence::{AnyConnection, audit, customers, uniikkilista, write_transaction};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::{Caller, Principal};
+use crate::db;
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+
+/// What a consent is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentPurpose {
+    /// UniikkiLista notices by email.
+    UniikkilistaEmail,
+    /// UniikkiLista notices by SMS.
+    UniikkilistaSms,
+    /// Being asked for feedback.
+    FeedbackSurveys,
+}
+
+impl ConsentPurpose {
+    pub const ALL: [Self; 3] = [
+        Self::UniikkilistaEmail,
+        Self::UniikkilistaSms,
+        Self::FeedbackSurveys,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UniikkilistaEmail => "uniikkilista_email",
+            Self::UniikkilistaSms => "uniikkilista_sms",
+            Self::FeedbackSurveys => "feedback_surveys",
+        }
+    }
+
+    /// The UniikkiLista channel a consent governs.
+    pub fn channel(self) -> Option<Channel> {
+        match self {
+            Self::UniikkilistaEmail => Some(Channel::Email),
+            Self::UniikkilistaSms => Some(Channel::Sms),
+            Self::FeedbackSurveys => None,
+        }
+    }
+}
+
+/// How staff received a consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffSource {
+    /// A signed paper or a letter.
+    StaffWrittenRequest,
+    /// A web form outside this API.
+    WebForm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GivenBy {
+    #[serde(rename = "self")]
+    Person,
+    Guardian,
+}
+
+/// Giving (`granted: true`) or withdrawing (`false`) one consent.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"granted": false, "privacy_notice_version": "2026-11-25"}))]
+pub struct ConsentChange {
+    pub granted: bool,
+    /// The privacy notice edition shown (see `GET /api/v1/privacy-notice`).
+    #[validate(length(min = 1, max = 50, message = "must be 1 to 50 characters"))]
+    pub privacy_notice_version: String,
+}
+
+/// A consent recorded by staff, with how it was received.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"granted": true, "privacy_notice_version": "2026-11-25",
+    "source": "staff_written_request", "given_by": "guardian"}))]
+pub struct StaffConsentChange {
+    pub granted: bool,
+    #[validate(length(min = 1, max = 50, message = "must be 1 to 50 characters"))]
+    pub privacy_notice_version: String,
+    pub source: StaffSource,
+    pub given_by: GivenBy,
+}
+
+/// One entry of the history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentRecord {
+    pub purpose: String,
+    pub granted: bool,
+    /// `self`, `staff_written_request` or `web_form`.
+    pub source: String,
+    /// `self` or `guardian`.
+    pub given_by: String,
+    pub privacy_notice_version: String,
+    pub recorded_by: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+impl From<ConsentRow> for ConsentRecord {
+    fn from(r: ConsentRow) -> Self {
+        Self {
+            purpose: r.purpose,
+            granted: r.granted,
+            source: r.source,
+            given_by: r.given_by,
+            privacy_notice_version: r.privacy_notice_version,
+            recorded_by: r.recorded_by.map(|a| a.0),
+            at: r.created_at.get(),
+        }
+    }
+}
+
+/// Where a purpose stands now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentState {
+    pub purpose: ConsentPurpose,
+    /// `null` when never asked.
+    pub granted: Option<bool>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Consents {
+    pub current: Vec<ConsentState>,
+    /// Every change, oldest first; never overwritten.
+    pub history: Vec<ConsentRecord>,
+}
+
+fn view(history: Vec<ConsentRow>) -> Consents {
+    let current = ConsentPurpose::ALL
+        .iter()
+        .map(|purpose| {
+            let latest = history.iter().rev().find(|r| r.purpose == purpose.as_str());
+            ConsentState {
+                purpose: *purpose,
+                granted: latest.map(|r| r.granted),
+                since: latest.map(|r| r.created_at.get()),
+            }
+        })
+        .collect();
+    Consents {
+        current,
+        history: history.into_iter().map(Into::into).collect(),
+    }
+}
+
+/// The customer a caller may record consents for: a customer their own; staff any.
+fn customer_of(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    named: Option<Uuid>,
+) -> Result<persistence::customers::Customer, ApiError> {
+    let found = match (named, &caller.principal) {
+        (Some(id), _) => customers::find(conn, id)?,
+        (
+            None,
+            Principal::Account {
+                id,
+                role: domain::Role::Customer,
+                ..
+            },
+        ) => customers::find_by_account(conn, *id)?,
+        (None, _) => return Err(ApiError::Forbidden),
+    };
+    found.ok_or(ApiError::NotFound)
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: Caller,
+    customer_id: Option<Uuid>,
+) -> Result<Consents, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let customer = customer_of(conn, &caller, customer_id)?;
+            if customer_id.is_some() {
+                let entry = caller.audit(
+                    "consent.read",
+                    "customer",
+                    Some(customer.id.to_string()),
+                    Some(customer.id),
+                );
+                audit::append(conn, entry, Utc::now())?;
+            }
+            Ok(view(store::history(conn, customer.id)?))
+        })
+    })
+    .await
+}
+
+/// How a change came in and who gave it.
+pub struct Provenance {
+    pub source: &'static str,
+    /// `None`: decided from the person's age (a customer under 13 consents through a guardian).
+    pub given_by: Option<&'static str>,
+}
+
+pub async fn change(
+    state: &AppState,
+    caller: Caller,
+    customer_id: Option<Uuid>,
+    purpose: ConsentPurpose,
+    granted: bool,
+    version: String,
+    provenance: Provenance,
+) -> Result<Consents, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let customer = customer_of(conn, &caller, customer_id)?;
+            if !store::notice_exists(conn, &version)? {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "privacy_notice_version",
+                    "unknown_version",
+                    "is not an edition of the privacy notice (see GET /api/v1/privacy-notice/versions)",
+                )]));
+            }
+            let under_13 = customer.profile.birth_date.is_some_and(|b| age_on(b, now.date_naive()) < 13);
+            let given_by = provenance.given_by.unwrap_or(if under_13 { "guardian" } else { "self" });
+            let recorded_by = match (&caller.principal, provenance.source) {
+                (Principal::Account { id, .. }, source) if source != "self" => Some(*id),
+                _ => None,
+            };
+            let new = NewConsent {
+                customer_id: customer.id,
+                purpose: purpose.as_str(),
+                granted,
+                source: provenance.source,
+                given_by,
+                privacy_notice_version: &version,
+                recorded_by,
+            };
+            store::record(conn, &new, now)?;
+            if let (false, Some(channel)) = (granted, purpose.channel()) {
+                uniikkilista::withdraw_for_customer(conn, customer.id, channel, now)?;
+            }
+            let action = if granted { "consent.give" } else { "consent.withdraw" };
+            audit::append(conn, caller.audit(action, "consent", Some(purpose.as_str().to_owned()), Some(customer.id)), now)?;
+            Ok(view(store::history(conn, customer.id)?))
+        })
+    })
+    .await
+}

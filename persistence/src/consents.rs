@@ -1,0 +1,122 @@
+//! Consents (append-only history per person and purpose) and the editions of the privacy
+//! notice they are given under.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::connection::AnyConnection;
+use crate::error::DbError;
+use crate::schema::{consents as c, privacy_notice_versions as v};
+use crate::sql_types::{DbTime, DbUuid};
+
+/// Stores an edition of the notice unless it is stored already; returns whether it was new.
+pub fn publish_notice(
+    conn: &mut AnyConnection,
+    version: &str,
+    content: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    if notice_exists(conn, version)? {
+        return Ok(false);
+    }
+    diesel::insert_into(v::table)
+        .values((
+            v::version.eq(version),
+            v::published_at.eq(DbTime::new(now)),
+            v::content.eq(content),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+pub fn notice_exists(conn: &mut AnyConnection, version: &str) -> Result<bool, DbError> {
+    Ok(v::table.find(version).count().get_result::<i64>(conn)? > 0)
+}
+
+/// Every edition, newest first: (version, published at).
+pub fn notice_versions(conn: &mut AnyConnection) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
+    Ok(v::table
+        .select((v::version, v::published_at))
+        .order(v::published_at.desc())
+        .load::<(String, DbTime)>(conn)?
+        .into_iter()
+        .map(|(version, at)| (version, at.get()))
+        .collect())
+}
+
+/// One recorded consent or withdrawal.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = c)]
+pub struct ConsentRow {
+    pub id: DbUuid,
+    pub customer_id: DbUuid,
+    pub purpose: String,
+    pub granted: bool,
+    pub source: String,
+    pub given_by: String,
+    pub privacy_notice_version: String,
+    pub recorded_by: Option<DbUuid>,
+    pub created_at: DbTime,
+}
+
+#[derive(Debug)]
+pub struct NewConsent<'a> {
+    pub customer_id: Uuid,
+    pub purpose: &'a str,
+    pub granted: bool,
+    pub source: &'a str,
+    pub given_by: &'a str,
+    pub privacy_notice_version: &'a str,
+    pub recorded_by: Option<Uuid>,
+}
+
+pub fn record(
+    conn: &mut AnyConnection,
+    new: &NewConsent<'_>,
+    now: DateTime<Utc>,
+) -> Result<ConsentRow, DbError> {
+    let id = Uuid::now_v7();
+    diesel::insert_into(c::table)
+        .values((
+            c::id.eq(DbUuid(id)),
+            c::customer_id.eq(DbUuid(new.customer_id)),
+            c::purpose.eq(new.purpose),
+            c::granted.eq(new.granted),
+            c::source.eq(new.source),
+            c::given_by.eq(new.given_by),
+            c::privacy_notice_version.eq(new.privacy_notice_version),
+            c::recorded_by.eq(new.recorded_by.map(DbUuid)),
+            c::created_at.eq(DbTime::new(now)),
+        ))
+        .execute(conn)?;
+    Ok(c::table
+        .find(DbUuid(id))
+        .select(ConsentRow::as_select())
+        .first(conn)?)
+}
+
+/// The whole history of a person's consents, oldest first.
+pub fn history(conn: &mut AnyConnection, customer_id: Uuid) -> Result<Vec<ConsentRow>, DbError> {
+    Ok(c::table
+        .filter(c::customer_id.eq(DbUuid(customer_id)))
+        .order((c::created_at.asc(), c::id.asc()))
+        .select(ConsentRow::as_select())
+        .load(conn)?)
+}
+
+/// Whether the person's latest word on `purpose` is a withdrawal.
+pub fn withdrawn(
+    conn: &mut AnyConnection,
+    customer_id: Uuid,
+    purpose: &str,
+) -> Result<bool, DbError> {
+    let latest: Option<bool> = c::table
+        .filter(c::customer_id.eq(DbUuid(customer_id)))
+        .filter(c::purpose.eq(purpose))
+        .order((c::created_at.desc(), c::id.desc()))
+        .select(c::granted)
+        .first(conn)
+        .optional()?;
+    Ok(latest == Some(false))
+}

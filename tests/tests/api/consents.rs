@@ -1,0 +1,310 @@
+use actix_web::http::Method;
+use domain::Role;
+use serde_json::{Value, json};
+use tests::{PASSWORD, TestApp, on_both_backends};
+
+const VERSION: &str = "2026-11-25";
+
+async fn customer_with_login(
+    app: &TestApp,
+    office: &str,
+    email: &str,
+    extra: Value,
+) -> (String, String) {
+    let mut body = json!({"first_name": "Suostuja", "last_name": "Asiakas", "email": email});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    let id = app
+        .post_json("/api/v1/customers", Some(office), &body)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let issued = TestApp::send(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/customers/{id}/one-time-password"),
+            office,
+        ),
+        None,
+    )
+    .await;
+    let otp = issued.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let limited = app.login(email, &otp).await.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let change = json!({"current_password": otp, "new_password": PASSWORD});
+    let token = app
+        .post_json("/api/v1/auth/password", Some(&limited), &change)
+        .await
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (id, token)
+}
+
+async fn the_privacy_notice_is_served_in_finnish_and_english_with_its_editions(app: TestApp) {
+    let admin = app.admin_session().await;
+    let body = json!({"name": "Kalenteri", "kind": "calendar", "processor": {"company": "Kalenteri Inc", "country": "US", "in_eea": false}});
+    app.post_json("/api/v1/integrations", Some(&admin.access_token), &body)
+        .await;
+
+    let fi = app.get("/api/v1/privacy-notice").await.json();
+    assert_eq!(fi["version"], VERSION);
+    assert_eq!(fi["language"], "fi");
+    assert_eq!(fi["controller"]["name"], "UniikkiÄäni Oy");
+    assert!(
+        fi["purposes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["purpose"].as_str().unwrap().contains("UniikkiLista"))
+    );
+    assert!(
+        fi["complaints"]
+            .as_str()
+            .unwrap()
+            .contains("tietosuojavaltuutetulle")
+    );
+    let en = app.get("/api/v1/privacy-notice?lang=en").await.json();
+    assert!(
+        en["complaints"]
+            .as_str()
+            .unwrap()
+            .contains("Data Protection Ombudsman")
+    );
+    assert_eq!(en["recipients"][0]["company"], "Kalenteri Inc");
+    assert_eq!(
+        en["transfers_outside_eea"][0]["country"], "US",
+        "a processor outside the EEA is a transfer"
+    );
+    let bases: Vec<&str> = en["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["legal_basis"].as_str().unwrap())
+        .collect();
+    assert!(bases.contains(&"consent") && bases.contains(&"contract"));
+
+    let versions = app.get("/api/v1/privacy-notice/versions").await.json();
+    assert_eq!(versions["items"][0]["version"], VERSION);
+    app.get("/api/v1/privacy-notice?lang=de")
+        .await
+        .problem(400, "/problems/invalid-parameter");
+}
+
+async fn consents_are_given_and_withdrawn_in_one_call_and_the_history_is_kept(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    let (customer, token) =
+        customer_with_login(&app, &office.access_token, "suostuja@example.fi", json!({})).await;
+    let start = app.get_as("/api/v1/me/consents", &token).await.json();
+    assert!(
+        start["current"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["granted"].is_null())
+    );
+
+    let put = |granted: bool| {
+        let body = json!({"granted": granted, "privacy_notice_version": VERSION});
+        let token = token.clone();
+        let app = &app;
+        async move {
+            app.send_json(
+                Method::PUT,
+                "/api/v1/me/consents/feedback_surveys",
+                Some(&token),
+                &body,
+            )
+            .await
+        }
+    };
+    assert_eq!(put(true).await.status, 200);
+    let withdrawn = put(false).await.json();
+    let state = withdrawn["current"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["purpose"] == "feedback_surveys")
+        .unwrap()
+        .clone();
+    assert_eq!(state["granted"], false);
+    let history = withdrawn["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "never overwritten");
+    assert_eq!(
+        (
+            history[0]["granted"].as_bool(),
+            history[0]["source"].as_str()
+        ),
+        (Some(true), Some("self"))
+    );
+    assert_eq!(history[1]["privacy_notice_version"], VERSION);
+
+    let paper = json!({"granted": true, "privacy_notice_version": VERSION, "source": "staff_written_request", "given_by": "guardian"});
+    let recorded = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/customers/{customer}/consents/uniikkilista_sms"),
+            Some(&office.access_token),
+            &paper,
+        )
+        .await;
+    let last = recorded.json()["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (last["given_by"].as_str(), last["recorded_by"].as_str()),
+        (
+            Some("guardian"),
+            Some(office.account_id.to_string().as_str())
+        )
+    );
+
+    let unknown = json!({"granted": true, "privacy_notice_version": "1999-01-01"});
+    let reply = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/me/consents/feedback_surveys",
+            Some(&token),
+            &unknown,
+        )
+        .await;
+    assert_eq!(
+        reply.problem(422, "/problems/validation-failed")["errors"][0]["code"],
+        "unknown_version"
+    );
+    let reply = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/me/consents/marketing",
+            Some(&token),
+            &json!({"granted": true, "privacy_notice_version": VERSION}),
+        )
+        .await;
+    reply.problem(400, "/problems/invalid-parameter");
+}
+
+async fn a_child_under_thirteen_consents_through_a_guardian(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    let child = json!({"birth_date": "2016-01-01", "guardian": {"name": "Huoltaja", "phone": "040 111 0000"}});
+    let (_, token) =
+        customer_with_login(&app, &office.access_token, "lapsi@example.fi", child).await;
+    let body = json!({"granted": true, "privacy_notice_version": VERSION});
+    let reply = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/me/consents/uniikkilista_email",
+            Some(&token),
+            &body,
+        )
+        .await;
+    assert_eq!(reply.json()["history"][0]["given_by"], "guardian");
+}
+
+async fn no_uniikkilista_notice_reaches_a_person_who_withdrew(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    let (customer, token) = customer_with_login(
+        &app,
+        &office.access_token,
+        "peruuttaja@example.fi",
+        json!({}),
+    )
+    .await;
+    let signup = json!({"name": "Peruuttaja", "age": 40, "email": "peruuttaja@example.fi", "channels": ["email"],
+        "topics": ["upcoming_enrolments"], "privacy_notice_version": VERSION});
+    assert_eq!(
+        app.post_json("/api/v1/uniikkilista/subscriptions", None, &signup)
+            .await
+            .status,
+        202
+    );
+    let confirmation: String = {
+        use diesel::prelude::*;
+        use persistence::schema::messages as m;
+        m::table
+            .filter(m::recipient.eq("peruuttaja@example.fi"))
+            .select(m::body)
+            .first(&mut *app.pool.get().unwrap())
+            .unwrap()
+    };
+    let start = confirmation.find("token=").unwrap() + 6;
+    let confirm_token: String = confirmation[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    app.post_json(
+        "/api/v1/uniikkilista/confirm",
+        None,
+        &json!({"token": confirm_token}),
+    )
+    .await;
+    let list = app
+        .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
+        .await
+        .json();
+    let subscription = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let link = json!({"customer_id": customer});
+    app.send_json(
+        Method::PATCH,
+        &format!("/api/v1/uniikkilista/subscriptions/{subscription}"),
+        Some(&office.access_token),
+        &link,
+    )
+    .await;
+
+    let notice = json!({"topic": "upcoming_enrolments", "text": {"fi": "Ilmoittautuminen alkaa!"}});
+    let before = app
+        .post_json(
+            "/api/v1/uniikkilista/notices",
+            Some(&office.access_token),
+            &notice,
+        )
+        .await
+        .json();
+    assert_eq!(before["messages"], 1);
+
+    let withdraw = json!({"granted": false, "privacy_notice_version": VERSION});
+    assert_eq!(
+        app.send_json(
+            Method::PUT,
+            "/api/v1/me/consents/uniikkilista_email",
+            Some(&token),
+            &withdraw
+        )
+        .await
+        .status,
+        200
+    );
+    let after = app
+        .post_json(
+            "/api/v1/uniikkilista/notices",
+            Some(&office.access_token),
+            &notice,
+        )
+        .await
+        .json();
+    assert_eq!(after, json!({"subscribers": 0, "messages": 0}));
+    let state = app
+        .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
+        .await
+        .json();
+    assert_eq!(state["items"][0]["channels"][0]["status"], "unsubscribed");
+}
+
+on_both_backends!(
+    the_privacy_notice_is_served_in_finnish_and_english_with_its_editions,
+    consents_are_given_and_withdrawn_in_one_call_and_the_history_is_kept,
+    a_child_under_thirteen_consents_through_a_guardian,
+    no_uniikkilista_notice_reaches_a_person_who_withdrew,
+);
