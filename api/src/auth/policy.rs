@@ -21,6 +21,8 @@ pub enum Action {
     ManageUniikkilista,
     /// Define survey forms, read customers' answers and the aggregates.
     ManageSurveys,
+    /// Privacy requests, erasure, the records of processing.
+    ManagePrivacy,
 }
 
 /// Which customers a caller may see.
@@ -52,9 +54,10 @@ pub fn customer_scope(principal: &Principal) -> Option<CustomerScope> {
 pub fn allows(principal: &Principal, action: Action) -> bool {
     match principal {
         Principal::Account { role, .. } => match action {
-            Action::ManageStaff | Action::ManageIntegrations | Action::ReadAuditLog => {
-                *role == Role::Admin
-            }
+            Action::ManageStaff
+            | Action::ManageIntegrations
+            | Action::ReadAuditLog
+            | Action::ManagePrivacy => *role == Role::Admin,
             Action::ManageCustomers | Action::ManageUniikkilista | Action::ManageSurveys => {
                 matches!(role, Role::Admin | Role::Office)
             }
@@ -108,6 +111,7 @@ mod tests {
             Action::ManageStaff,
             Action::ManageIntegrations,
             Action::ReadAuditLog,
+            Action::ManagePrivacy,
         ] {
             assert!(allows(&account(Role::Admin), action));
             for role in [Role::Office, Role::Teacher, Role::Customer] {

@@ -5,3 +5,4 @@ pub mod consents;
 pub mod controller;
 pub mod export;
 pub mod notice;
+pub mod records;

@@ -60,6 +60,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(surveys::list_customer_survey_responses)
             .service(privacy::export_customer)
             .service(privacy::export_me)
+            .service(privacy::get_processing_records)
             .service(consents::get_privacy_notice)
             .service(consents::list_privacy_notice_versions)
             .service(consents::get_my_consents)

@@ -5,8 +5,10 @@ use actix_web::{HttpResponse, get, web};
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller};
+use crate::db;
 use crate::error::ApiError;
 use crate::privacy::export::{ExportDocument, export};
+use crate::privacy::records::{self, ProcessingRecords};
 use crate::state::AppState;
 
 fn download(document: &ExportDocument) -> HttpResponse {
@@ -55,4 +57,21 @@ pub async fn export_me(
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
     Ok(download(&export(&state, caller, None).await?))
+}
+
+/// The record of processing activities (GDPR Art. 30), generated from the personal-data map
+/// and the integrations registry (admin).
+#[utoipa::path(
+    tag = "privacy",
+    operation_id = "get_processing_records",
+    security(("bearer_jwt" = [])),
+    responses((status = 200, description = "The record", body = ProcessingRecords))
+)]
+#[get("/processing-records")]
+pub async fn get_processing_records(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManagePrivacy)?;
+    Ok(HttpResponse::Ok().json(db::run(&state.pool, |conn| Ok(records::build(conn)?)).await?))
 }

@@ -308,3 +308,39 @@ on_both_backends!(
     a_child_under_thirteen_consents_through_a_guardian,
     no_uniikkilista_notice_reaches_a_person_who_withdrew,
 );
+
+async fn the_records_of_processing_follow_the_map_and_the_processors(app: TestApp) {
+    let admin = app.admin_session().await;
+    let body = json!({"name": "Verkkokauppa", "kind": "webshop", "processor": {"company": "Kauppa Oy", "country": "FI", "in_eea": true}});
+    app.post_json("/api/v1/integrations", Some(&admin.access_token), &body)
+        .await;
+    let records = app
+        .get_as("/api/v1/processing-records", &admin.access_token)
+        .await
+        .json();
+    let tables: Vec<&str> = records["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["table"].as_str().unwrap())
+        .collect();
+    for table in persistence::privacy_map::TABLES
+        .iter()
+        .filter(|t| t.is_personal())
+    {
+        assert!(
+            tables.contains(&table.name),
+            "{} is not in the record",
+            table.name
+        );
+    }
+    assert_eq!(records["processors"][0]["company"], "Kauppa Oy");
+    assert_eq!(records["transfers_outside_eea"], json!([]));
+    assert!(!records["security_measures"].as_array().unwrap().is_empty());
+    let office = app.session_as(Role::Office).await;
+    app.get_as("/api/v1/processing-records", &office.access_token)
+        .await
+        .problem(403, "/problems/forbidden");
+}
+
+on_both_backends!(the_records_of_processing_follow_the_map_and_the_processors);

@@ -500,6 +500,12 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
         },
         Row {
             method: Method::GET,
+            path: "/api/v1/processing-records".into(),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::GET,
             path: "/api/v1/me".into(),
             body: None,
             expect: customer_only(200),
