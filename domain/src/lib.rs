@@ -9,6 +9,7 @@ pub mod name;
 pub mod password;
 pub mod person;
 pub mod phone;
+pub mod privacy_request;
 pub mod survey;
 
 pub use account::Role;

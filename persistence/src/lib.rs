@@ -18,6 +18,7 @@ pub mod messages;
 pub mod migrations;
 pub mod pool;
 pub mod privacy_map;
+pub mod privacy_requests;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod schema_info;

@@ -288,7 +288,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    privacy_requests (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        kind -> Text,
+        status -> Text,
+        description -> Nullable<Text>,
+        filed_by -> Text,
+        identity_verification -> Nullable<Text>,
+        received_at -> UtcTimestamp,
+        due_on -> Date,
+        extension_reason -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+        recorded_by -> Nullable<Uuid>,
+        updated_at -> UtcTimestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(consents -> customers (customer_id));
+diesel::joinable!(privacy_requests -> customers (customer_id));
 diesel::joinable!(customers -> accounts (account_id));
 diesel::joinable!(survey_versions -> surveys (survey_id));
 diesel::joinable!(survey_responses -> customers (customer_id));
@@ -309,6 +332,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_events,
     messages,
     privacy_notice_versions,
+    privacy_requests,
     refresh_tokens,
     survey_responses,
     survey_versions,

@@ -6,3 +6,4 @@ pub mod controller;
 pub mod export;
 pub mod notice;
 pub mod records;
+pub mod requests;

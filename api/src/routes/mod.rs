@@ -10,6 +10,7 @@ mod integrations;
 mod me;
 mod metrics;
 mod privacy;
+mod privacy_requests;
 mod staff;
 mod surveys;
 mod uniikkilista;
@@ -61,6 +62,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(privacy::export_customer)
             .service(privacy::export_me)
             .service(privacy::get_processing_records)
+            .service(privacy_requests::create_my_privacy_request)
+            .service(privacy_requests::list_my_privacy_requests)
+            .service(privacy_requests::create_privacy_request)
+            .service(privacy_requests::list_privacy_requests)
+            .service(privacy_requests::get_privacy_request)
+            .service(privacy_requests::update_privacy_request)
             .service(consents::get_privacy_notice)
             .service(consents::list_privacy_notice_versions)
             .service(consents::get_my_consents)

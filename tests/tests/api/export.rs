@@ -186,6 +186,35 @@ async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
         200
     );
 
+    let admin = app.admin_session().await;
+    let request = json!({"customer_id": customer, "kind": "access", "description": "Kanarian pyyntö", "identity_verification": "Kanarian passi"});
+    let created = app
+        .post_json(
+            "/api/v1/privacy-requests",
+            Some(&admin.access_token),
+            &request,
+        )
+        .await
+        .json();
+    let path = format!(
+        "/api/v1/privacy-requests/{}",
+        created["id"].as_str().unwrap()
+    );
+    app.send_json(
+        Method::PATCH,
+        &path,
+        Some(&admin.access_token),
+        &json!({"status": "in_progress", "extend_months": 1, "extension_reason": "Kanarian syy"}),
+    )
+    .await;
+    app.send_json(
+        Method::PATCH,
+        &path,
+        Some(&admin.access_token),
+        &json!({"status": "completed", "resolution": "Kanarian vastaus"}),
+    )
+    .await;
+
     // A fresh one-time password last, so its expiry is set too (it also ends the sessions).
     post(
         app,

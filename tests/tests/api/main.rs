@@ -15,6 +15,7 @@ mod matrix;
 mod openapi;
 mod persistence;
 mod privacy_map;
+mod privacy_requests;
 mod request_id;
 mod staff;
 mod surveys;

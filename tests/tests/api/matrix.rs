@@ -211,6 +211,19 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
+    let request =
+        json!({"customer_id": customer, "kind": "access", "identity_verification": "Passi"});
+    let privacy_request = app
+        .post_json(
+            "/api/v1/privacy-requests",
+            Some(&admin.access_token),
+            &request,
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let spare = json!({"name": "spare", "kind": "webshop", "processor": {"company": "P Oy", "country": "FI", "in_eea": true}});
     let spare_id = app
         .post_json("/api/v1/integrations", Some(&admin.access_token), &spare)
@@ -502,6 +515,46 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
             method: Method::GET,
             path: "/api/v1/processing-records".into(),
             body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/me/privacy-requests".into(),
+            body: Some(json!({"kind": "access"})),
+            expect: |w| match w {
+                Who::Customer => 201,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/me/privacy-requests".into(),
+            body: None,
+            expect: customer_only(200),
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/privacy-requests".into(),
+            body: Some(request.clone()),
+            expect: admin_only(201),
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/privacy-requests?overdue=true".into(),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::GET,
+            path: format!("/api/v1/privacy-requests/{privacy_request}"),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::PATCH,
+            path: format!("/api/v1/privacy-requests/{privacy_request}"),
+            body: Some(json!({"resolution": "Käsittelyssä"})),
             expect: admin_only(200),
         },
         Row {

@@ -1,0 +1,352 @@
+//! Privacy requests: filed by the person or registered by staff, answered within a month.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::privacy_request::{
+    RequestKind, RequestStatus, due_date, extended_due_date, transition,
+};
+use persistence::privacy_requests::{self as store, Changes, Filter, NewRequest, RequestRow};
+use persistence::{audit, customers, write_transaction};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::{Caller, Principal};
+use crate::db;
+use crate::error::{ApiError, FieldError};
+use crate::http::{Page, page};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "erasure", "description": "Please delete my data."}))]
+pub struct OwnRequest {
+    pub kind: RequestKind,
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"customer_id": "01934b6e-8f5e-7c3a-9d2b-5f1e2a3b4c5d", "kind": "access",
+    "identity_verification": "Passport checked at the front desk"}))]
+pub struct StaffRequest {
+    pub customer_id: Uuid,
+    pub kind: RequestKind,
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    pub description: Option<String>,
+    /// How the person's identity was verified.
+    #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
+    pub identity_verification: String,
+}
+
+/// Moving a request on: a new status, an extension of the deadline, the resolution.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "rejected", "resolution": "Identity could not be verified."}))]
+pub struct RequestPatch {
+    pub status: Option<RequestStatus>,
+    /// Extend the deadline by one or two months (at most two in all), with a reason.
+    #[validate(range(min = 1, max = 2, message = "must be 1 or 2"))]
+    pub extend_months: Option<u32>,
+    #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
+    pub extension_reason: Option<String>,
+    /// What was done; required when rejecting.
+    #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestView {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub description: Option<String>,
+    /// `self` or `staff`.
+    pub filed_by: String,
+    pub identity_verification: Option<String>,
+    pub received_at: DateTime<Utc>,
+    /// The deadline: one calendar month after receipt, or later when extended.
+    pub due_on: NaiveDate,
+    pub extension_reason: Option<String>,
+    pub resolution: Option<String>,
+    /// Still open after its deadline.
+    pub overdue: bool,
+    pub version: i64,
+}
+
+fn view(r: RequestRow) -> RequestView {
+    let open = RequestStatus::parse(&r.status).is_some_and(RequestStatus::is_open);
+    RequestView {
+        id: r.id.0,
+        customer_id: r.customer_id.0,
+        overdue: open && r.due_on < Utc::now().date_naive(),
+        kind: r.kind,
+        status: r.status,
+        description: r.description,
+        filed_by: r.filed_by,
+        identity_verification: r.identity_verification,
+        received_at: r.received_at.get(),
+        due_on: r.due_on,
+        extension_reason: r.extension_reason,
+        resolution: r.resolution,
+        version: r.version,
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RequestQuery {
+    pub status: Option<RequestStatus>,
+    /// Only open requests past their deadline.
+    pub overdue: Option<bool>,
+    pub customer_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+fn file(
+    caller: Caller,
+    state: &AppState,
+    customer: Option<Uuid>,
+    kind: RequestKind,
+    description: Option<String>,
+    verification: Option<String>,
+) -> impl std::future::Future<Output = Result<RequestView, ApiError>> + 'static {
+    let pool = state.pool.clone();
+    async move {
+        db::run(&pool, move |conn| {
+            write_transaction(conn, |conn| {
+                let now = Utc::now();
+                let (customer, filed_by, recorded_by) = match (&caller.principal, customer) {
+                    (
+                        Principal::Account {
+                            id,
+                            role: domain::Role::Customer,
+                            ..
+                        },
+                        None,
+                    ) => (
+                        customers::find_by_account(conn, *id)?.ok_or(ApiError::NotFound)?,
+                        "self",
+                        None,
+                    ),
+                    (Principal::Account { id, .. }, Some(customer)) => {
+                        let found = customers::find(conn, customer)?.ok_or_else(|| {
+                            ApiError::Validation(vec![FieldError::new(
+                                "customer_id",
+                                "not_found",
+                                "no customer has this id",
+                            )])
+                        })?;
+                        (found, "staff", Some(*id))
+                    }
+                    _ => return Err(ApiError::Forbidden),
+                };
+                let new = NewRequest {
+                    customer_id: customer.id,
+                    kind,
+                    description: description.as_deref(),
+                    filed_by,
+                    identity_verification: verification.as_deref(),
+                    due_on: due_date(now.date_naive()),
+                    recorded_by,
+                };
+                let row = store::insert(conn, &new, now)?;
+                let entry = caller.audit(
+                    "privacy_request.receive",
+                    "privacy_request",
+                    Some(row.id.0.to_string()),
+                    Some(customer.id),
+                );
+                audit::append(conn, entry, now)?;
+                Ok(view(row))
+            })
+        })
+        .await
+    }
+}
+
+pub async fn file_own(
+    state: &AppState,
+    caller: Caller,
+    body: OwnRequest,
+) -> Result<RequestView, ApiError> {
+    file(caller, state, None, body.kind, body.description, None).await
+}
+
+pub async fn file_for(
+    state: &AppState,
+    caller: Caller,
+    body: StaffRequest,
+) -> Result<RequestView, ApiError> {
+    file(
+        caller,
+        state,
+        Some(body.customer_id),
+        body.kind,
+        body.description,
+        Some(body.identity_verification),
+    )
+    .await
+}
+
+pub async fn list_own(state: &AppState, caller: Caller) -> Result<Page<RequestView>, ApiError> {
+    let Principal::Account {
+        id,
+        role: domain::Role::Customer,
+        ..
+    } = caller.principal
+    else {
+        return Err(ApiError::Forbidden);
+    };
+    let rows = db::run(&state.pool, move |conn| {
+        let customer = customers::find_by_account(conn, id)?.ok_or(ApiError::NotFound)?;
+        Ok(store::list(
+            conn,
+            &Filter {
+                customer_id: Some(customer.id),
+                ..Default::default()
+            },
+            None,
+            1_000,
+        )?)
+    })
+    .await?;
+    Ok(page(rows, 1_000, |r| r.id.0.to_string(), view))
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: Caller,
+    query: RequestQuery,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Page<RequestView>, ApiError> {
+    let filter = Filter {
+        status: query.status,
+        customer_id: query.customer_id,
+        overdue_on: query
+            .overdue
+            .filter(|o| *o)
+            .map(|_| Utc::now().date_naive()),
+    };
+    let rows = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let rows = store::list(conn, &filter, after, limit + 1)?;
+            audit::append(
+                conn,
+                caller.audit(
+                    "privacy_request.list",
+                    "privacy_request",
+                    None,
+                    filter.customer_id,
+                ),
+                Utc::now(),
+            )?;
+            Ok::<_, ApiError>(rows)
+        })
+    })
+    .await?;
+    Ok(page(rows, limit, |r| r.id.0.to_string(), view))
+}
+
+pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestView, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            let entry = caller.audit(
+                "privacy_request.read",
+                "privacy_request",
+                Some(id.to_string()),
+                Some(row.customer_id.0),
+            );
+            audit::append(conn, entry, Utc::now())?;
+            Ok(view(row))
+        })
+    })
+    .await
+}
+
+fn invalid(field: &str, code: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(field, code, message.into())])
+}
+
+pub async fn update(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+    patch: RequestPatch,
+    expected: Option<i64>,
+) -> Result<RequestView, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            let status = row.status()?;
+            if expected.is_some_and(|v| v != row.version) {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let mut actions = Vec::new();
+            if let Some(to) = patch.status {
+                transition(status, to, patch.resolution.as_deref())
+                    .map_err(|e| invalid("status", "transition", e.to_string()))?;
+                actions.push(match to {
+                    RequestStatus::InProgress => "privacy_request.start",
+                    RequestStatus::Completed => "privacy_request.complete",
+                    RequestStatus::Rejected => "privacy_request.reject",
+                    RequestStatus::Received => unreachable!("no transition leads back to received"),
+                });
+            }
+            let due_on = match patch.extend_months {
+                Some(months) => {
+                    if !status.is_open() {
+                        return Err(invalid(
+                            "extend_months",
+                            "closed",
+                            "the request is already closed",
+                        ));
+                    }
+                    if patch.extension_reason.is_none() {
+                        return Err(invalid(
+                            "extension_reason",
+                            "required",
+                            "an extension needs a reason",
+                        ));
+                    }
+                    let due = extended_due_date(row.received_at.get().date_naive(), months)
+                        .map_err(|e| invalid("extend_months", "range", e.to_string()))?;
+                    actions.push("privacy_request.extend");
+                    Some(due)
+                }
+                None => None,
+            };
+            let changes = Changes {
+                status: patch.status,
+                due_on,
+                extension_reason: patch.extension_reason.as_deref(),
+                resolution: patch.resolution.as_deref(),
+            };
+            if !store::update(conn, id, row.version, &changes, now)? {
+                return Err(ApiError::PreconditionFailed);
+            }
+            for action in actions {
+                audit::append(
+                    conn,
+                    caller.audit(
+                        action,
+                        "privacy_request",
+                        Some(id.to_string()),
+                        Some(row.customer_id.0),
+                    ),
+                    now,
+                )?;
+            }
+            Ok(view(store::find(conn, id)?.ok_or(ApiError::NotFound)?))
+        })
+    })
+    .await
+}

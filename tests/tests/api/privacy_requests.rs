@@ -1,0 +1,226 @@
+use actix_web::http::Method;
+use domain::Role;
+use serde_json::json;
+use tests::{PASSWORD, TestApp, on_both_backends};
+
+async fn customer_login(app: &TestApp, office: &str, email: &str) -> (String, String) {
+    let body = json!({"first_name": "Pyytäjä", "last_name": "Asiakas", "email": email});
+    let id = app
+        .post_json("/api/v1/customers", Some(office), &body)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let otp = TestApp::send(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/customers/{id}/one-time-password"),
+            office,
+        ),
+        None,
+    )
+    .await
+    .json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let limited = app.login(email, &otp).await.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let change = json!({"current_password": otp, "new_password": PASSWORD});
+    let token = app
+        .post_json("/api/v1/auth/password", Some(&limited), &change)
+        .await
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (id, token)
+}
+
+async fn a_customer_files_a_request_due_in_one_calendar_month(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    let (customer, token) = customer_login(&app, &office.access_token, "pyytaja@example.fi").await;
+    let reply = app
+        .post_json(
+            "/api/v1/me/privacy-requests",
+            Some(&token),
+            &json!({"kind": "erasure", "description": "Poistakaa tietoni"}),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let request = reply.json();
+    assert_eq!(
+        (request["status"].as_str(), request["filed_by"].as_str()),
+        (Some("received"), Some("self"))
+    );
+    assert_eq!(request["customer_id"], customer.as_str());
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(
+        request["due_on"],
+        domain::privacy_request::due_date(today).to_string()
+    );
+    let mine = app
+        .get_as("/api/v1/me/privacy-requests", &token)
+        .await
+        .json();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let bad = app
+        .post_json(
+            "/api/v1/me/privacy-requests",
+            Some(&token),
+            &json!({"kind": "forget_me"}),
+        )
+        .await;
+    assert_eq!(
+        bad.problem(422, "/problems/validation-failed")["errors"][0]["field"],
+        "kind"
+    );
+    let sneaky = json!({"kind": "access", "customer_id": uuid::Uuid::now_v7()});
+    let reply = app
+        .post_json("/api/v1/me/privacy-requests", Some(&token), &sneaky)
+        .await;
+    assert_eq!(
+        reply.problem(422, "/problems/validation-failed")["errors"][0]["code"],
+        "unknown_field"
+    );
+}
+
+async fn admins_register_move_extend_and_audit_requests(app: TestApp) {
+    let admin = app.admin_session().await;
+    let office = app.session_as(Role::Office).await;
+    let (customer, _) = customer_login(&app, &office.access_token, "paperilla@example.fi").await;
+    let body = json!({"customer_id": customer, "kind": "access", "identity_verification": "Henkilökortti tarkistettu"});
+    let created = app
+        .post_json("/api/v1/privacy-requests", Some(&admin.access_token), &body)
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/privacy-requests/{id}");
+    let patch = |body: serde_json::Value| {
+        let token = admin.access_token.clone();
+        let path = path.clone();
+        let app = &app;
+        async move {
+            app.send_json(Method::PATCH, &path, Some(&token), &body)
+                .await
+        }
+    };
+
+    patch(json!({"status": "completed"}))
+        .await
+        .problem(422, "/problems/validation-failed");
+    assert_eq!(
+        patch(json!({"status": "in_progress"})).await.json()["status"],
+        "in_progress"
+    );
+    patch(json!({"extend_months": 2}))
+        .await
+        .problem(422, "/problems/validation-failed");
+    patch(json!({"extend_months": 3, "extension_reason": "x"}))
+        .await
+        .problem(422, "/problems/validation-failed");
+    let extended = patch(json!({"extend_months": 2, "extension_reason": "Laaja pyyntö"}))
+        .await
+        .json();
+    let received = chrono::Utc::now().date_naive();
+    assert_eq!(
+        extended["due_on"],
+        domain::privacy_request::extended_due_date(received, 2)
+            .unwrap()
+            .to_string()
+    );
+    patch(json!({"status": "rejected"}))
+        .await
+        .problem(422, "/problems/validation-failed");
+    let done = patch(json!({"status": "completed", "resolution": "Vienti toimitettu"}))
+        .await
+        .json();
+    assert_eq!(done["status"], "completed");
+    patch(json!({"status": "in_progress"}))
+        .await
+        .problem(422, "/problems/validation-failed");
+
+    let stale = app
+        .authed(Method::PATCH, &path, &admin.access_token)
+        .insert_header(("if-match", "\"1\""))
+        .insert_header(("content-type", "application/json"));
+    TestApp::send(stale, Some(b"{\"resolution\": \"x\"}".to_vec()))
+        .await
+        .problem(412, "/problems/precondition-failed");
+
+    let audit = app
+        .get_as(
+            &format!("/api/v1/audit-events?subject_id={customer}"),
+            &admin.access_token,
+        )
+        .await
+        .json();
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "privacy_request.receive",
+        "privacy_request.start",
+        "privacy_request.extend",
+        "privacy_request.complete",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} not audited: {actions:?}"
+        );
+    }
+}
+
+async fn the_overdue_view_lists_open_requests_past_their_deadline(app: TestApp) {
+    use diesel::prelude::*;
+    use persistence::schema::privacy_requests as p;
+    let admin = app.admin_session().await;
+    let office = app.session_as(Role::Office).await;
+    let (customer, _) = customer_login(&app, &office.access_token, "myohassa@example.fi").await;
+    let body = json!({"customer_id": customer, "kind": "access", "identity_verification": "Passi"});
+    let late = app
+        .post_json("/api/v1/privacy-requests", Some(&admin.access_token), &body)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post_json("/api/v1/privacy-requests", Some(&admin.access_token), &body)
+        .await;
+    let long_ago = chrono::Utc::now().date_naive() - chrono::Duration::days(40);
+    diesel::update(
+        p::table.filter(p::id.eq(persistence::sql_types::DbUuid(late.parse().unwrap()))),
+    )
+    .set(p::due_on.eq(long_ago))
+    .execute(&mut *app.pool.get().unwrap())
+    .unwrap();
+    let overdue = app
+        .get_as("/api/v1/privacy-requests?overdue=true", &admin.access_token)
+        .await
+        .json();
+    let ids: Vec<&str> = overdue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [late.as_str()]);
+    assert_eq!(overdue["items"][0]["overdue"], true);
+    let all = app
+        .get_as("/api/v1/privacy-requests", &admin.access_token)
+        .await
+        .json();
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+}
+
+on_both_backends!(
+    a_customer_files_a_request_due_in_one_calendar_month,
+    admins_register_move_extend_and_audit_requests,
+    the_overdue_view_lists_open_requests_past_their_deadline,
+);
