@@ -9,6 +9,7 @@ pub mod audit;
 pub mod connection;
 pub mod consents;
 pub mod customers;
+pub mod erasure;
 pub mod error;
 pub mod export;
 pub mod health;

@@ -150,7 +150,8 @@ impl Default for PoolSettings {
 }
 
 /// Applies the pragmas on every new SQLite connection. `busy_timeout` goes first so that
-/// switching to WAL waits for a concurrent opener instead of failing.
+/// switching to WAL waits for a concurrent opener instead of failing; `secure_delete` zeroes
+/// deleted content so an erased person's data does not linger in free pages.
 #[derive(Debug)]
 struct SqlitePragmas {
     busy_timeout: Duration,
@@ -163,7 +164,8 @@ impl CustomizeConnection<AnyConnection, diesel::ConnectionError> for SqlitePragm
                 "PRAGMA busy_timeout = {};\
                  PRAGMA journal_mode = WAL;\
                  PRAGMA synchronous = FULL;\
-                 PRAGMA foreign_keys = ON;",
+                 PRAGMA foreign_keys = ON;\
+                 PRAGMA secure_delete = ON;",
                 self.busy_timeout.as_millis()
             );
             sqlite

@@ -84,7 +84,8 @@ fn purpose_of(action: &str) -> Option<&'static str> {
     })
 }
 
-fn subject_of(customer: &Customer) -> Subject {
+/// Who a customer is, for finding their rows: their id, login and addresses.
+pub fn subject_of(customer: &Customer) -> Subject {
     let p = &customer.profile;
     let emails = [
         p.email.as_ref(),

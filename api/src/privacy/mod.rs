@@ -3,6 +3,7 @@
 
 pub mod consents;
 pub mod controller;
+pub mod erasure;
 pub mod export;
 pub mod notice;
 pub mod records;

@@ -62,6 +62,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(privacy::export_customer)
             .service(privacy::export_me)
             .service(privacy::get_processing_records)
+            .service(privacy::erase_customer)
             .service(privacy_requests::create_my_privacy_request)
             .service(privacy_requests::list_my_privacy_requests)
             .service(privacy_requests::create_privacy_request)

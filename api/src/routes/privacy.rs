@@ -1,12 +1,14 @@
 //! The right of access and portability: a complete export.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller};
 use crate::db;
 use crate::error::ApiError;
+use crate::extract::Json;
+use crate::privacy::erasure::{self, ErasureReport, ErasureRequest};
 use crate::privacy::export::{ExportDocument, export};
 use crate::privacy::records::{self, ProcessingRecords};
 use crate::state::AppState;
@@ -74,4 +76,31 @@ pub async fn get_processing_records(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManagePrivacy)?;
     Ok(HttpResponse::Ok().json(db::run(&state.pool, |conn| Ok(records::build(conn)?)).await?))
+}
+
+/// Erase a customer: everything about them is deleted or irreversibly anonymised, their login
+/// and sessions end, they leave UniikkiLista, and open erasure requests are completed. The
+/// report says what was erased and what is kept, why and until when. `preview: true` changes
+/// nothing (admin).
+#[utoipa::path(
+    tag = "privacy",
+    operation_id = "erase_customer",
+    security(("bearer_jwt" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")),
+    request_body = ErasureRequest,
+    responses(
+        (status = 200, description = "The erasure report", body = ErasureReport),
+        (status = 409, description = "The customer has already been erased",
+            content_type = "application/problem+json", body = crate::error::Problem)
+    )
+)]
+#[post("/customers/{id}/erasure")]
+pub async fn erase_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: Json<ErasureRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManagePrivacy)?;
+    Ok(HttpResponse::Ok().json(erasure::erase(&state, caller, id.into_inner(), body.0).await?))
 }

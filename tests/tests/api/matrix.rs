@@ -558,6 +558,12 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
             expect: admin_only(200),
         },
         Row {
+            method: Method::POST,
+            path: format!("/api/v1/customers/{customer}/erasure"),
+            body: Some(json!({"preview": true, "reason": "matrix"})),
+            expect: admin_only(200),
+        },
+        Row {
             method: Method::GET,
             path: "/api/v1/me".into(),
             body: None,

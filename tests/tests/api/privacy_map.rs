@@ -61,3 +61,17 @@ fn every_personal_table_can_be_found_for_a_person_or_says_why_not() {
         }
     }
 }
+
+#[test]
+fn erasure_handles_every_table_that_links_to_a_person() {
+    for table in TABLES
+        .iter()
+        .filter(|t| t.is_personal() && !t.links.is_empty())
+    {
+        assert!(
+            persistence::erasure::HANDLED_TABLES.contains(&table.name),
+            "{} links to people but erasure does not handle it",
+            table.name
+        );
+    }
+}

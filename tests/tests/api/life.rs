@@ -1,0 +1,243 @@
+//! One person's full life in the register, through the API: every personal-data column the
+//! map lists gets a value. Shared by the export and erasure tests.
+
+use actix_web::http::Method;
+use domain::Role;
+use serde_json::json;
+use tests::{PASSWORD, TestApp};
+
+/// Values that identify the person; none may survive an erasure.
+pub const CANARIES: &[&str] = &[
+    "Kanervo",
+    "Kanarialintu",
+    "kanervo@example.fi",
+    "+358401112222",
+    "Kanarialintukuja",
+    "Kaarina",
+    "kaarina@example.fi",
+    "+358403334444",
+    "Kanarian",
+    "CanaryBrowser",
+    "canary slot",
+];
+
+pub const AGENT: &str = "CanaryBrowser/7.3";
+
+fn token_in(text: &str) -> String {
+    let start = text.find("token=").expect("a token") + 6;
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+fn message_bodies(app: &TestApp, recipient: &str, purpose: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    use persistence::schema::messages as m;
+    m::table
+        .filter(m::recipient.eq(recipient))
+        .filter(m::purpose.eq(purpose))
+        .order(m::created_at.asc())
+        .select(m::body)
+        .load(&mut *app.pool.get().unwrap())
+        .unwrap()
+}
+
+pub async fn post(app: &TestApp, path: &str, token: &str) -> tests::Reply {
+    TestApp::send(app.authed(Method::POST, path, token), None).await
+}
+
+/// Fills every personal-data column the map lists for one person, through the API.
+pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
+    let office = app.session_as(Role::Office).await;
+    let body = json!({
+        "first_name": "Kanervo", "last_name": "Kanarialintu", "email": "kanervo@example.fi",
+        "phone": "040 111 2222", "birth_date": "2014-04-04", "language": "en",
+        "address": {"street": "Kanarialintukuja 7", "postal_code": "11910", "city": "Riihimäki", "country": "FI"},
+        "guardian": {"name": "Kaarina Kanarialintu", "email": "kaarina@example.fi", "phone": "040 333 4444"}
+    });
+    let customer = app
+        .post_json("/api/v1/customers", Some(&office.access_token), &body)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get_as(
+        &format!("/api/v1/customers/{customer}"),
+        &office.access_token,
+    )
+    .await;
+
+    let otp = post(
+        app,
+        &format!("/api/v1/customers/{customer}/one-time-password"),
+        &office.access_token,
+    )
+    .await
+    .json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let login = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .insert_header(("user-agent", AGENT))
+        .insert_header(("content-type", "application/json"));
+    let first = TestApp::send(
+        login,
+        Some(
+            json!({"email": "kanervo@example.fi", "password": otp})
+                .to_string()
+                .into_bytes(),
+        ),
+    )
+    .await
+    .json();
+    let change = json!({"current_password": otp, "new_password": PASSWORD});
+    let session = app
+        .post_json(
+            "/api/v1/auth/password",
+            Some(first["access_token"].as_str().unwrap()),
+            &change,
+        )
+        .await
+        .json();
+    let refreshed = app
+        .refresh(session["refresh_token"].as_str().unwrap())
+        .await
+        .json();
+    let token = refreshed["access_token"].as_str().unwrap().to_owned();
+
+    let signup = json!({"name": "Kanervo Kanarialintu", "age": 12, "guardian_name": "Kaarina Kanarialintu",
+        "email": "kanervo@example.fi", "phone": "040 111 2222", "channels": ["email", "sms"],
+        "topics": ["cancellation_slots", "upcoming_enrolments"], "privacy_notice_version": "2026-11-25", "language": "en"});
+    assert_eq!(
+        app.post_json("/api/v1/uniikkilista/subscriptions", None, &signup)
+            .await
+            .status,
+        202
+    );
+    let email_token =
+        token_in(&message_bodies(app, "kanervo@example.fi", "uniikkilista.confirm")[0]);
+    app.post_json(
+        "/api/v1/uniikkilista/confirm",
+        None,
+        &json!({"token": email_token}),
+    )
+    .await;
+    let sms = &message_bodies(app, "+358401112222", "uniikkilista.confirm")[0];
+    let code = sms.split("code is ").nth(1).unwrap()[..9].to_owned();
+    app.post_json(
+        "/api/v1/uniikkilista/confirm",
+        None,
+        &json!({"token": code}),
+    )
+    .await;
+    let list = app
+        .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
+        .await
+        .json();
+    let subscription = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let link = json!({"customer_id": customer});
+    app.send_json(
+        Method::PATCH,
+        &format!("/api/v1/uniikkilista/subscriptions/{subscription}"),
+        Some(&office.access_token),
+        &link,
+    )
+    .await;
+    let notice = json!({"topic": "cancellation_slots", "text": {"fi": "Vapaa aika!", "en": "A canary slot is free!"}});
+    app.post_json(
+        "/api/v1/uniikkilista/notices",
+        Some(&office.access_token),
+        &notice,
+    )
+    .await;
+    app.deliver_due().await;
+    for recipient in ["kanervo@example.fi", "+358401112222"] {
+        let stop = token_in(&message_bodies(app, recipient, "uniikkilista.notice")[0]);
+        app.post_json(
+            "/api/v1/uniikkilista/unsubscribe",
+            None,
+            &json!({"token": stop}),
+        )
+        .await;
+    }
+
+    let form = json!({"kind": "feedback", "title": "Palaute", "questions": [{"id": "words", "kind": "text", "text": "Sano jotain"}]});
+    let survey = app
+        .post_json("/api/v1/surveys", Some(&office.access_token), &form)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let answer = json!({"answers": {"words": "Kanarian laulu on parasta"}});
+    assert_eq!(
+        app.post_json(
+            &format!("/api/v1/surveys/{survey}/responses"),
+            Some(&token),
+            &answer
+        )
+        .await
+        .status,
+        201
+    );
+
+    let give = json!({"granted": true, "privacy_notice_version": "2026-11-25"});
+    let reply = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/me/consents/uniikkilista_email",
+            Some(&token),
+            &give,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let paper = json!({"granted": false, "privacy_notice_version": "2026-11-25", "source": "staff_written_request", "given_by": "guardian"});
+    let path = format!("/api/v1/customers/{customer}/consents/feedback_surveys");
+    assert_eq!(
+        app.send_json(Method::PUT, &path, Some(&office.access_token), &paper)
+            .await
+            .status,
+        200
+    );
+
+    let admin = app.admin_session().await;
+    let request = json!({"customer_id": customer, "kind": "access", "description": "Kanarian pyyntö", "identity_verification": "Kanarian passi"});
+    let created = app
+        .post_json(
+            "/api/v1/privacy-requests",
+            Some(&admin.access_token),
+            &request,
+        )
+        .await
+        .json();
+    let path = format!(
+        "/api/v1/privacy-requests/{}",
+        created["id"].as_str().unwrap()
+    );
+    app.send_json(
+        Method::PATCH,
+        &path,
+        Some(&admin.access_token),
+        &json!({"status": "in_progress", "extend_months": 1, "extension_reason": "Kanarian syy"}),
+    )
+    .await;
+    app.send_json(
+        Method::PATCH,
+        &path,
+        Some(&admin.access_token),
+        &json!({"status": "completed", "resolution": "Kanarian vastaus"}),
+    )
+    .await;
+
+    // A fresh one-time password last, so its expiry is set too (it also ends the sessions).
+    post(
+        app,
+        &format!("/api/v1/customers/{customer}/one-time-password"),
+        &office.access_token,
+    )
+    .await;
+    (customer, office.access_token)
+}
