@@ -23,6 +23,8 @@ pub struct Customer {
     pub version: i64,
     /// Where the customer stands in the sort order; the cursor of keyset pagination.
     pub sort_key: SortKey,
+    /// Set while processing is restricted (GDPR Art. 18): when, and why.
+    pub restriction: Option<(DateTime<Utc>, String)>,
 }
 
 /// The position of a customer in the list order (last name, first name, id).
@@ -80,6 +82,8 @@ struct Row {
     created_at: DbTime,
     updated_at: DbTime,
     version: i64,
+    restricted_at: Option<DbTime>,
+    restriction_reason: Option<String>,
 }
 
 fn corrupt<T, E>(column: &'static str) -> impl Fn(E) -> Result<T, DbError> {
@@ -145,6 +149,9 @@ impl TryFrom<Row> for Customer {
                 first: r.first_name_key,
                 id: r.id.0,
             },
+            restriction: r
+                .restricted_at
+                .map(|at| (at.get(), r.restriction_reason.unwrap_or_default())),
         })
     }
 }
@@ -422,6 +429,24 @@ pub fn update(
         });
     }
     find(conn, id)?.ok_or(UpdateError::NotFound)
+}
+
+/// Restricts processing (with the reason), or lifts the restriction with `None`.
+pub fn set_restriction(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    restriction: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(c::table.find(DbUuid(id)))
+        .set((
+            c::restricted_at.eq(restriction.map(|_| DbTime::new(now))),
+            c::restriction_reason.eq(restriction),
+            c::updated_at.eq(DbTime::new(now)),
+            c::version.eq(c::version + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn link_account(conn: &mut AnyConnection, id: Uuid, account_id: Uuid) -> Result<(), DbError> {

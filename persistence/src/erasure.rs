@@ -134,6 +134,8 @@ pub fn erase(
             customers::guardian_email.eq(None::<String>),
             customers::guardian_phone.eq(None::<String>),
             customers::account_id.eq(None::<DbUuid>),
+            customers::restricted_at.eq(None::<DbTime>),
+            customers::restriction_reason.eq(None::<String>),
             customers::updated_at.eq(DbTime::new(now)),
             customers::version.eq(customers::version + 1),
         ))

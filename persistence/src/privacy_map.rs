@@ -145,6 +145,8 @@ pub const TABLES: &[Table] = &[
             ("created_at", Relationship),
             ("updated_at", NotPersonal),
             ("version", NotPersonal),
+            ("restricted_at", Consent),
+            ("restriction_reason", Consent),
         ],
         booleans: &[],
     },

@@ -149,6 +149,8 @@ diesel::table! {
         created_at -> UtcTimestamp,
         updated_at -> UtcTimestamp,
         version -> BigInt,
+        restricted_at -> Nullable<UtcTimestamp>,
+        restriction_reason -> Nullable<Text>,
     }
 }
 

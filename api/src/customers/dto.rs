@@ -58,6 +58,9 @@ pub struct CustomerView {
     pub source: Source,
     /// Whether the customer can log in (staff have issued a one-time password).
     pub has_account: bool,
+    /// Processing is restricted (GDPR Art. 18): the data is kept but not used.
+    pub restricted: bool,
+    pub restriction_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Also the `ETag`; send it back in `If-Match` to update safely.
@@ -91,6 +94,8 @@ impl CustomerView {
             }),
             source: c.source,
             has_account: c.account_id.is_some(),
+            restricted: c.restriction.is_some(),
+            restriction_reason: c.restriction.map(|(_, reason)| reason),
             created_at: c.created_at,
             updated_at: c.updated_at,
             version: c.version,

@@ -27,6 +27,42 @@ fn view(customer: Customer) -> CustomerView {
     CustomerView::new(customer, today())
 }
 
+/// The answer to processing a restricted person's data.
+pub fn restricted() -> ApiError {
+    ApiError::Conflict {
+        detail: "processing of this customer's data is restricted; an admin must lift the restriction first".to_owned(),
+        existing_id: None,
+    }
+}
+
+/// Restricts processing with a reason, or lifts the restriction (`None`); both audited.
+pub async fn set_restriction(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+    reason: Option<String>,
+) -> Result<CustomerView, ApiError> {
+    db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let now = Utc::now();
+            customers::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            customers::set_restriction(conn, id, reason.as_deref(), now)?;
+            let action = if reason.is_some() {
+                "customer.restrict"
+            } else {
+                "customer.lift_restriction"
+            };
+            audit::append(
+                conn,
+                caller.audit(action, "customer", Some(id.to_string()), Some(id)),
+                now,
+            )?;
+            Ok(view(customers::find(conn, id)?.ok_or(ApiError::NotFound)?))
+        })
+    })
+    .await
+}
+
 fn duplicate_email(existing_id: Option<Uuid>) -> ApiError {
     ApiError::Conflict {
         detail: "a customer with this email already exists".to_owned(),
@@ -157,6 +193,9 @@ fn patch_customer(
     patch: CustomerPatch,
     expected_version: Option<i64>,
 ) -> Result<Customer, ApiError> {
+    if current.restriction.is_some() {
+        return Err(restricted());
+    }
     let now = Utc::now();
     let profile = ProfileInput::of(&current.profile)
         .apply(patch)

@@ -1,7 +1,7 @@
 //! Customers, for staff: office and admin manage them; teachers see their own students.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use persistence::customers::SortKey;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -170,4 +170,54 @@ pub async fn issue_customer_one_time_password(
     caller.require(Action::ManageCustomers)?;
     let password = service::issue_one_time_password(&state, caller, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(password))
+}
+
+#[derive(Debug, serde::Deserialize, validator::Validate, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "The customer contests the accuracy of their data"}))]
+pub struct RestrictionRequest {
+    #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
+    pub reason: String,
+}
+
+/// Restrict processing of a customer's data (GDPR Art. 18): it stays stored but is not changed,
+/// sent notices or surveys until lifted (admin; audited).
+#[utoipa::path(
+    tag = "privacy",
+    operation_id = "restrict_customer",
+    security(("bearer_jwt" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")),
+    request_body = RestrictionRequest,
+    responses((status = 200, description = "Restricted", body = CustomerView))
+)]
+#[put("/customers/{id}/restriction")]
+pub async fn restrict_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: Json<RestrictionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManagePrivacy)?;
+    let customer =
+        service::set_restriction(&state, caller, id.into_inner(), Some(body.0.reason)).await?;
+    Ok(with_etag(HttpResponse::Ok(), &customer))
+}
+
+/// Lift a restriction of processing (admin; audited).
+#[utoipa::path(
+    tag = "privacy",
+    operation_id = "lift_customer_restriction",
+    security(("bearer_jwt" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses((status = 200, description = "Lifted", body = CustomerView))
+)]
+#[delete("/customers/{id}/restriction")]
+pub async fn lift_customer_restriction(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManagePrivacy)?;
+    let customer = service::set_restriction(&state, caller, id.into_inner(), None).await?;
+    Ok(with_etag(HttpResponse::Ok(), &customer))
 }

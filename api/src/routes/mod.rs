@@ -44,6 +44,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(customers::get_customer)
             .service(customers::update_customer)
             .service(customers::issue_customer_one_time_password)
+            .service(customers::restrict_customer)
+            .service(customers::lift_customer_restriction)
             .service(me::get_me)
             .service(me::update_me)
             .service(uniikkilista::subscribe)

@@ -158,6 +158,9 @@ pub async fn respond(
         write_transaction(conn, |conn| {
             let now = Utc::now();
             let (customer_id, submitted_by) = respondent(conn, &caller, body.customer_id)?;
+            if customers::find(conn, customer_id)?.is_some_and(|c| c.restriction.is_some()) {
+                return Err(crate::customers::service::restricted());
+            }
             let survey = surveys::find(conn, id, body.version)?.ok_or(ApiError::NotFound)?;
             let answers =
                 check_answers(&survey.questions, &body.answers).map_err(problems_to_error)?;

@@ -467,7 +467,12 @@ pub fn enqueue_notice(
             (Channel::Email, &subscription.email),
             (Channel::Sms, &subscription.phone),
         ] {
-            // A linked customer's withdrawn consent wins over the subscription.
+            // A linked customer's restriction or withdrawn consent wins over the subscription.
+            if let Some(customer) = subscription.customer_id
+                && customers::find(conn, customer.0)?.is_some_and(|c| c.restriction.is_some())
+            {
+                continue;
+            }
             let purpose = if channel == Channel::Email {
                 "uniikkilista_email"
             } else {

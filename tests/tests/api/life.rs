@@ -232,6 +232,15 @@ pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
     )
     .await;
 
+    let restrict = json!({"reason": "Kiistää tiedot"});
+    let path = format!("/api/v1/customers/{customer}/restriction");
+    assert_eq!(
+        app.send_json(Method::PUT, &path, Some(&admin.access_token), &restrict)
+            .await
+            .status,
+        200
+    );
+
     // A fresh one-time password last, so its expiry is set too (it also ends the sessions).
     post(
         app,

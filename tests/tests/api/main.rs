@@ -19,6 +19,7 @@ mod persistence;
 mod privacy_map;
 mod privacy_requests;
 mod request_id;
+mod restriction;
 mod staff;
 mod surveys;
 mod tokens;

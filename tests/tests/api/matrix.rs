@@ -564,6 +564,18 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
             expect: admin_only(200),
         },
         Row {
+            method: Method::PUT,
+            path: format!("/api/v1/customers/{customer}/restriction"),
+            body: Some(json!({"reason": "matrix"})),
+            expect: admin_only(200),
+        },
+        Row {
+            method: Method::DELETE,
+            path: format!("/api/v1/customers/{customer}/restriction"),
+            body: None,
+            expect: admin_only(200),
+        },
+        Row {
             method: Method::GET,
             path: "/api/v1/me".into(),
             body: None,
