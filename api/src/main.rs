@@ -38,6 +38,21 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Retention: remove what is no longer needed (the server also runs this daily).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Apply every retention rule and print what was removed.
+    Run {
+        /// Only count what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -131,6 +146,21 @@ fn run(command: Command) -> anyhow::Result<()> {
                 for version in applied {
                     println!("  {version}");
                 }
+                Ok(())
+            }
+            Command::Retention { command: RetentionCommand::Run { dry_run } } => {
+                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                startup::migrate(&pool).await?;
+                let key = api::signing_key::SigningKey::load_or_create(&settings)?;
+                let report = actix_web::web::block(move || api::privacy::retention::run(&pool, &settings, &key, dry_run))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
+                let verb = if dry_run { "would remove" } else { "removed" };
+                println!("retention {verb}:");
+                println!("  login events older than 12 months: {}", report.login_events);
+                println!("  unconfirmed UniikkiLista sign-ups older than 7 days: {}", report.unconfirmed_signups);
+                println!("  finished messages older than 12 months: {}", report.finished_messages);
+                println!("  inactive customers (erased): {}", report.inactive_customers);
                 Ok(())
             }
             Command::Openapi => unreachable!("handled above"),

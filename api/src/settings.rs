@@ -29,6 +29,8 @@
 //! | `UNIIKKI_LOGIN_MAX_FAILURES_PER_IP` | `30` | failures per client address before delays start |
 //! | `UNIIKKI_PUBLIC_RATE_PER_MINUTE` | `30` | public sign-up/confirm/unsubscribe calls per client address a minute |
 //! | `UNIIKKI_PUBLIC_RATE_BURST` | `10` | how many of them may come at once |
+//! | `UNIIKKI_RETENTION_INACTIVE_YEARS` | `3` | customers inactive this long are erased by retention |
+//! | `UNIIKKI_RETENTION_INTERVAL_HOURS` | `24` | how often the server runs retention (`0`: never) |
 //! | `UNIIKKI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in messages (confirm, unsubscribe) |
 //! | `UNIIKKI_MAIL_FROM` | `UniikkiÄäni <info@uniikkiaani.fi>` | sender of emails |
 //! | `UNIIKKI_SMTP_HOST` | none | SMTP server; without it emails are written to `<data dir>/outbox/` |
@@ -126,6 +128,10 @@ pub struct Settings {
     pub public_rate_per_minute: u32,
     #[serde(default = "defaults::public_rate_burst")]
     pub public_rate_burst: u32,
+    #[serde(default = "defaults::retention_inactive_years")]
+    pub retention_inactive_years: u32,
+    #[serde(default = "defaults::retention_interval_hours")]
+    pub retention_interval_hours: u64,
     #[serde(default = "defaults::public_url")]
     pub public_url: String,
     #[serde(default = "defaults::mail_from")]
@@ -223,6 +229,12 @@ mod defaults {
     }
     pub fn public_rate_burst() -> u32 {
         10
+    }
+    pub fn retention_inactive_years() -> u32 {
+        3
+    }
+    pub fn retention_interval_hours() -> u64 {
+        24
     }
     pub fn public_url() -> String {
         "http://127.0.0.1:8080".to_owned()
@@ -369,6 +381,12 @@ impl Settings {
             return Err(invalid(
                 "UNIIKKI_SMS_GATEWAY_URL",
                 "must start with http:// or https://",
+            ));
+        }
+        if !(1..=20).contains(&self.retention_inactive_years) {
+            return Err(invalid(
+                "UNIIKKI_RETENTION_INACTIVE_YEARS",
+                "must be between 1 and 20",
             ));
         }
         if !(1..=50).contains(&self.delivery_max_attempts) {

@@ -74,6 +74,11 @@ impl Application {
         });
 
         delivery::spawn_dispatcher(pool.clone(), transports, settings.clone());
+        crate::privacy::retention::spawn_daily(
+            pool.clone(),
+            settings.clone(),
+            state.signing_key.clone(),
+        );
         let server_settings = settings.clone();
         let mut server = HttpServer::new(move || {
             App::new()

@@ -267,3 +267,23 @@ fn audit_verify_passes_on_an_intact_chain_and_names_the_first_broken_entry() {
     let broken = one_line_failure(uniikki(dir.path()).args(["audit", "verify"]));
     assert!(broken.contains("broken at entry 1"), "{broken}");
 }
+
+#[test]
+fn retention_dry_run_reports_counts_per_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = uniikki(dir.path())
+        .args(["retention", "run", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("retention would remove:"), "{stdout}");
+    assert!(
+        stdout.contains("login events older than 12 months: 0"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("inactive customers (erased): 0"),
+        "{stdout}"
+    );
+}

@@ -21,6 +21,7 @@ pub mod pool;
 pub mod privacy_map;
 pub mod privacy_requests;
 pub mod refresh_tokens;
+pub mod retention;
 pub mod schema;
 pub mod schema_info;
 pub mod sql_types;

@@ -8,3 +8,4 @@ pub mod export;
 pub mod notice;
 pub mod records;
 pub mod requests;
+pub mod retention;

@@ -20,6 +20,7 @@ mod privacy_map;
 mod privacy_requests;
 mod request_id;
 mod restriction;
+mod retention;
 mod staff;
 mod surveys;
 mod tokens;

@@ -1,0 +1,120 @@
+//! Retention rules: what is no longer needed goes. Inactive customers are only found here;
+//! they are erased through the erasure path.
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::max;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::connection::AnyConnection;
+use crate::erasure::ERASED_NAME;
+use crate::error::DbError;
+use crate::schema::{
+    accounts, consents, customers, login_events, messages, privacy_requests, survey_responses,
+    uniikkilista_subscriptions as subs, uniikkilista_tokens as tokens,
+};
+use crate::sql_types::{DbTime, DbUuid};
+
+/// Anything older than these goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Cutoffs {
+    pub login_events: DateTime<Utc>,
+    pub unconfirmed_signups: DateTime<Utc>,
+    pub finished_messages: DateTime<Utc>,
+    pub inactive_customers: DateTime<Utc>,
+}
+
+/// Rows each rule removes (or would remove, in a dry run).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub login_events: usize,
+    pub unconfirmed_signups: usize,
+    pub finished_messages: usize,
+}
+
+fn unconfirmed(cutoff: DbTime) -> impl Fn(&mut AnyConnection) -> Result<Vec<DbUuid>, DbError> {
+    move |conn| {
+        Ok(subs::table
+            .filter(subs::created_at.lt(cutoff))
+            .filter(subs::email_confirmed_at.is_null())
+            .filter(subs::sms_confirmed_at.is_null())
+            .select(subs::id)
+            .load(conn)?)
+    }
+}
+
+/// Applies the row rules (or only counts, when `dry_run`). Run inside a write transaction.
+pub fn purge(
+    conn: &mut AnyConnection,
+    cutoffs: &Cutoffs,
+    dry_run: bool,
+) -> Result<Purged, DbError> {
+    let old_logins =
+        login_events::table.filter(login_events::occurred_at.lt(DbTime::new(cutoffs.login_events)));
+    let finished = messages::table
+        .filter(messages::status.eq_any(["sent", "failed"]))
+        .filter(messages::created_at.lt(DbTime::new(cutoffs.finished_messages)));
+    let signups = unconfirmed(DbTime::new(cutoffs.unconfirmed_signups))(conn)?;
+    if dry_run {
+        return Ok(Purged {
+            login_events: usize::try_from(old_logins.count().get_result::<i64>(conn)?).unwrap_or(0),
+            unconfirmed_signups: signups.len(),
+            finished_messages: usize::try_from(finished.count().get_result::<i64>(conn)?)
+                .unwrap_or(0),
+        });
+    }
+    let login_events = diesel::delete(old_logins).execute(conn)?;
+    let finished_messages = diesel::delete(finished).execute(conn)?;
+    diesel::delete(tokens::table.filter(tokens::subscription_id.eq_any(&signups))).execute(conn)?;
+    let unconfirmed_signups =
+        diesel::delete(subs::table.filter(subs::id.eq_any(&signups))).execute(conn)?;
+    Ok(Purged {
+        login_events,
+        unconfirmed_signups,
+        finished_messages,
+    })
+}
+
+/// Customers with no sign of life since `cutoff`: not changed, no login, no survey answer,
+/// consent or privacy request since then; already erased ones excluded.
+pub fn inactive_customers(
+    conn: &mut AnyConnection,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<Uuid>, DbError> {
+    let at = DbTime::new(cutoff);
+    let candidates: Vec<(DbUuid, Option<DbUuid>)> = customers::table
+        .filter(customers::updated_at.lt(at))
+        .filter(customers::first_name.ne(ERASED_NAME))
+        .select((customers::id, customers::account_id))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (id, account) in candidates {
+        let latest = [
+            survey_responses::table
+                .filter(survey_responses::customer_id.eq(id))
+                .select(max(survey_responses::created_at))
+                .first::<Option<DbTime>>(conn)?,
+            consents::table
+                .filter(consents::customer_id.eq(id))
+                .select(max(consents::created_at))
+                .first::<Option<DbTime>>(conn)?,
+            privacy_requests::table
+                .filter(privacy_requests::customer_id.eq(id))
+                .select(max(privacy_requests::received_at))
+                .first::<Option<DbTime>>(conn)?,
+            match account {
+                Some(account) => accounts::table
+                    .find(account)
+                    .select(accounts::last_login_at)
+                    .first::<Option<DbTime>>(conn)
+                    .optional()?
+                    .flatten(),
+                None => None,
+            },
+        ];
+        if latest.into_iter().flatten().all(|t| t < at) {
+            out.push(id.0);
+        }
+    }
+    Ok(out)
+}
