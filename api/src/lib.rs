@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod privacy;
 pub mod request_context;
 pub mod routes;
+pub mod seed;
 pub mod settings;
 pub mod signing_key;
 pub mod startup;

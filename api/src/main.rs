@@ -38,6 +38,18 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Fill an empty database with realistic, deterministic data (for benchmarks).
+    Seed {
+        /// How many customers.
+        #[arg(long)]
+        customers: usize,
+        /// Rows of history for each of a few customers.
+        #[arg(long, default_value_t = 0)]
+        history: usize,
+        /// The random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 2026)]
+        random_seed: u64,
+    },
     /// Retention: remove what is no longer needed (the server also runs this daily).
     Retention {
         #[command(subcommand)]
@@ -146,6 +158,16 @@ fn run(command: Command) -> anyhow::Result<()> {
                 for version in applied {
                     println!("  {version}");
                 }
+                Ok(())
+            }
+            Command::Seed { customers, history, random_seed } => {
+                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                startup::migrate(&pool).await?;
+                let started = std::time::Instant::now();
+                let report = actix_web::web::block(move || api::seed::seed(&pool, customers, history, random_seed))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
+                println!("seeded in {:.1} s: {report:?}", started.elapsed().as_secs_f64());
                 Ok(())
             }
             Command::Retention { command: RetentionCommand::Run { dry_run } } => {

@@ -211,6 +211,18 @@ pub fn insert(
     now: DateTime<Utc>,
 ) -> Result<Customer, DbError> {
     let id = Uuid::now_v7();
+    insert_with_id(conn, id, profile, source, now)?;
+    find(conn, id)?.ok_or(DbError::NotFound)
+}
+
+/// Inserts without reading back: for bulk loads that already know the id.
+pub fn insert_with_id(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    profile: &CustomerProfile,
+    source: Source,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     let now = DbTime::new(now);
     diesel::insert_into(c::table)
         .values((
@@ -221,7 +233,11 @@ pub fn insert(
             c::updated_at.eq(now),
         ))
         .execute(conn)?;
-    find(conn, id)?.ok_or(DbError::NotFound)
+    Ok(())
+}
+
+pub fn count(conn: &mut AnyConnection) -> Result<i64, DbError> {
+    Ok(c::table.count().get_result(conn)?)
 }
 
 pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Customer>, DbError> {

@@ -21,6 +21,7 @@ mod privacy_requests;
 mod request_id;
 mod restriction;
 mod retention;
+mod seed;
 mod staff;
 mod surveys;
 mod tokens;

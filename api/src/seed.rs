@@ -1,0 +1,368 @@
+//! `uniikki seed`: fills an empty register with realistic, deterministic data for benchmarks
+//! and manual testing. Finnish names with ä, ö and å, unique emails and phone numbers, minors
+//! with guardians, UniikkiLista subscribers, consents, survey answers and logins; a few
+//! customers get a long history.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use domain::customer::{Address, CustomerProfile, Guardian, Source};
+use domain::survey::{Question, QuestionKind, SurveyKind};
+use domain::{DisplayName, EmailAddress, Language, PersonName, PhoneNumber, Role};
+use persistence::accounts::{self, NewAccount};
+use persistence::consents::{self, NewConsent};
+use persistence::login_events::{self, LoginOutcome, NewLoginEvent};
+use persistence::messages::{self, Channel, NewMessage};
+use persistence::sql_types::{DbTime, DbUuid};
+use persistence::uniikkilista::{self, NewSubscription};
+use persistence::{AnyConnection, Pool, customers, surveys, write_transaction};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::auth::passwords;
+use crate::privacy::notice::EDITION;
+
+/// The password of every seeded login, for load tests.
+pub const SEEDED_PASSWORD: &str = "laulan aina aamulla";
+
+/// How many customers are written per transaction.
+const BATCH: usize = 1_000;
+/// Customers who get a long history.
+const HISTORY_CUSTOMERS: usize = 3;
+
+const FIRST_NAMES: &[&str] = &[
+    "Aino", "Eetu", "Väinö", "Åsa", "Ilmari", "Sääde", "Tyyne", "Jörn", "Helmi", "Onni", "Kerttu",
+    "Eino", "Siiri", "Lauri", "Hilla", "Mörri", "Aapo", "Venla", "Elsa", "Toivo", "Iida", "Päivi",
+    "Jääkko", "Ronja",
+];
+const LAST_NAMES: &[&str] = &[
+    "Mäkinen",
+    "Järvinen",
+    "Hämäläinen",
+    "Öhman",
+    "Åberg",
+    "Kärkkäinen",
+    "Virtanen",
+    "Lähteenmäki",
+    "Sjöberg",
+    "Nieminen",
+    "Pöllänen",
+    "Väisänen",
+    "Aaltonen",
+    "Ström",
+    "Heikkilä",
+    "Ylönen",
+    "Kivelä",
+    "Räsänen",
+];
+const CITIES: &[&str] = &[
+    "Riihimäki",
+    "Hyvinkää",
+    "Hämeenlinna",
+    "Helsinki",
+    "Järvenpää",
+    "Jyväskylä",
+];
+
+/// What a seed run wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SeedReport {
+    pub customers: usize,
+    pub minors: usize,
+    pub accounts: usize,
+    pub subscriptions: usize,
+    pub consents: usize,
+    pub survey_responses: usize,
+    pub login_events: usize,
+    pub history_rows: usize,
+}
+
+fn ascii(s: &str) -> String {
+    s.to_lowercase().replace(['ä', 'å'], "a").replace('ö', "o")
+}
+
+fn customer(i: usize, rng: &mut StdRng, today: NaiveDate) -> CustomerProfile {
+    let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
+    let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
+    let minor = rng.random_bool(0.15);
+    let age_days = if minor {
+        rng.random_range(6 * 365..17 * 365)
+    } else {
+        rng.random_range(19 * 365..80 * 365)
+    };
+    let guardian = minor.then(|| Guardian {
+        name: PersonName::parse(&format!(
+            "{} {last}",
+            FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())]
+        ))
+        .expect("a valid name"),
+        email: Some(
+            EmailAddress::parse(&format!("huoltaja.{i}@example.fi")).expect("a valid email"),
+        ),
+        phone: Some(PhoneNumber::parse(&format!("+35850{i:07}")).expect("a valid phone")),
+    });
+    let address = rng.random_bool(0.7).then(|| {
+        Address::parse(
+            &format!("Lehmustie {}", rng.random_range(1..200)),
+            &format!("{:05}", rng.random_range(100..99_999)),
+            CITIES[rng.random_range(0..CITIES.len())],
+            "FI",
+        )
+        .expect("a valid address")
+    });
+    CustomerProfile {
+        first_name: PersonName::parse(first).expect("a valid name"),
+        last_name: PersonName::parse(last).expect("a valid name"),
+        email: Some(
+            EmailAddress::parse(&format!("{}.{}.{i}@example.fi", ascii(first), ascii(last)))
+                .expect("a valid email"),
+        ),
+        phone: Some(PhoneNumber::parse(&format!("+35840{i:07}")).expect("a valid phone")),
+        address,
+        birth_date: Some(today - Duration::days(age_days)),
+        language: match rng.random_range(0..20) {
+            0..=16 => Language::Fi,
+            17..=18 => Language::En,
+            _ => Language::Sv,
+        },
+        guardian,
+    }
+}
+
+fn survey_form() -> Vec<Question> {
+    vec![
+        Question {
+            id: "goals".into(),
+            kind: QuestionKind::MultipleChoice,
+            text: "Mitä haluat oppia?".into(),
+            required: true,
+            options: vec![
+                "Hengitys".into(),
+                "Korkeat äänet".into(),
+                "Esiintyminen".into(),
+            ],
+        },
+        Question {
+            id: "experience".into(),
+            kind: QuestionKind::Scale,
+            text: "Kokemus 1–5".into(),
+            required: true,
+            options: vec![],
+        },
+    ]
+}
+
+/// Fills an empty register. Refuses a register that already has customers.
+pub fn seed(
+    pool: &Pool,
+    customers_wanted: usize,
+    history: usize,
+    random_seed: u64,
+) -> anyhow::Result<SeedReport> {
+    let mut conn = pool.get()?;
+    if customers::count(&mut conn)? > 0 {
+        anyhow::bail!("the register already has customers; seed an empty database");
+    }
+    crate::privacy::notice::publish_current(&mut conn)?;
+    let mut rng = StdRng::seed_from_u64(random_seed);
+    let mut report = SeedReport::default();
+    let password_hash = passwords::hash_blocking(SEEDED_PASSWORD)?;
+    let now = Utc::now();
+    let today = now.date_naive();
+    let survey_id = write_transaction(&mut conn, |conn| {
+        surveys::create(conn, SurveyKind::Intake, "Alkukysely", &survey_form(), now)
+    })?;
+    // Seeded answers are entered by an office account of their own.
+    let office = write_transaction(&mut conn, |conn| {
+        let new = NewAccount {
+            email: EmailAddress::parse("seed.office@uniikkiaani.fi").expect("a valid email"),
+            display_name: DisplayName::parse("Seed Office").expect("a valid name"),
+            role: Role::Office,
+        };
+        let account = accounts::insert(conn, &new, now)?;
+        accounts::set_password(conn, account.id, &password_hash, None, now)?;
+        Ok::<_, persistence::DbError>(account.id)
+    })?;
+    let mut history_accounts = Vec::new();
+
+    for start in (0..customers_wanted).step_by(BATCH) {
+        let end = (start + BATCH).min(customers_wanted);
+        write_transaction(&mut conn, |conn| -> anyhow::Result<()> {
+            for i in start..end {
+                let profile = customer(i, &mut rng, today);
+                let id = Uuid::now_v7();
+                customers::insert_with_id(conn, id, &profile, Source::Staff, now)?;
+                report.customers += 1;
+                report.minors += usize::from(profile.guardian.is_some());
+                let long_history = i < HISTORY_CUSTOMERS;
+                if long_history || rng.random_bool(0.1) {
+                    let account_id = add_account(conn, id, &profile, &password_hash, now)?;
+                    report.accounts += 1;
+                    report.login_events += add_logins(conn, account_id, 3, now)?;
+                    if long_history {
+                        history_accounts.push((id, account_id, profile.email.clone()));
+                    }
+                }
+                if rng.random_bool(0.1) {
+                    add_subscription(conn, id, &profile, now)?;
+                    report.subscriptions += 1;
+                    report.consents += 1;
+                }
+                if rng.random_bool(0.2) {
+                    let answers: BTreeMap<String, serde_json::Value> = [
+                        ("goals".to_owned(), json!(["Hengitys"])),
+                        ("experience".to_owned(), json!(rng.random_range(1..=5))),
+                    ]
+                    .into();
+                    surveys::add_response(conn, survey_id, 1, id, &answers, office, now)?;
+                    report.survey_responses += 1;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    for (customer_id, account_id, email) in history_accounts {
+        report.history_rows += add_history(
+            &mut conn,
+            customer_id,
+            account_id,
+            email.as_ref(),
+            history,
+            now,
+        )?;
+    }
+    Ok(report)
+}
+
+fn add_account(
+    conn: &mut AnyConnection,
+    customer_id: Uuid,
+    profile: &CustomerProfile,
+    password_hash: &str,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<Uuid> {
+    let name = format!(
+        "{} {}",
+        profile.first_name.as_str(),
+        profile.last_name.as_str()
+    );
+    let new = NewAccount {
+        email: profile.email.clone().expect("seeded customers have email"),
+        display_name: DisplayName::parse(&name)?,
+        role: Role::Customer,
+    };
+    let account = accounts::insert(conn, &new, now)?;
+    accounts::set_password(conn, account.id, password_hash, None, now)?;
+    customers::link_account(conn, customer_id, account.id)?;
+    Ok(account.id)
+}
+
+fn add_logins(
+    conn: &mut AnyConnection,
+    account_id: Uuid,
+    n: usize,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    for k in 0..n {
+        let event = NewLoginEvent {
+            account_id: Some(account_id),
+            login_name_hash: "seed",
+            outcome: LoginOutcome::Success,
+            client_ip: Some("192.0.2.10"),
+            user_agent: Some("Mozilla/5.0 (seed)"),
+        };
+        login_events::record(
+            conn,
+            &event,
+            now - Duration::minutes(i64::try_from(k).unwrap_or(0)),
+        )?;
+    }
+    Ok(n)
+}
+
+fn add_subscription(
+    conn: &mut AnyConnection,
+    customer_id: Uuid,
+    profile: &CustomerProfile,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let at = DbTime::new(now);
+    let id = Uuid::now_v7();
+    let new = NewSubscription {
+        id: DbUuid(id),
+        name: format!(
+            "{} {}",
+            profile.first_name.as_str(),
+            profile.last_name.as_str()
+        ),
+        guardian_name: profile
+            .guardian
+            .as_ref()
+            .map(|g| g.name.as_str().to_owned()),
+        age: 30,
+        email: profile.email.as_ref().map(|e| e.as_str().to_owned()),
+        phone: None,
+        language: profile.language.as_str().to_owned(),
+        wants_email: true,
+        wants_sms: false,
+        topic_cancellation_slots: true,
+        topic_upcoming_enrolments: true,
+        privacy_notice_version: EDITION.to_owned(),
+        consent_given_by: "self".to_owned(),
+        created_at: at,
+        updated_at: at,
+    };
+    uniikkilista::insert(conn, &new)?;
+    uniikkilista::link_customer(conn, id, Some(customer_id), now)?;
+    let consent = NewConsent {
+        customer_id,
+        purpose: "uniikkilista_email",
+        granted: true,
+        source: "web_form",
+        given_by: "self",
+        privacy_notice_version: EDITION,
+        recorded_by: None,
+    };
+    consents::record(conn, &consent, now)?;
+    Ok(())
+}
+
+/// `rows` rows of history for one customer: logins and messages, in batches.
+fn add_history(
+    conn: &mut persistence::PooledConnection,
+    customer_id: Uuid,
+    account_id: Uuid,
+    email: Option<&EmailAddress>,
+    rows: usize,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let recipient = email.map_or("nobody@example.fi".to_owned(), |e| e.as_str().to_owned());
+    for start in (0..rows).step_by(BATCH) {
+        let end = (start + BATCH).min(rows);
+        write_transaction(conn, |conn| -> anyhow::Result<()> {
+            for k in start..end {
+                let at = now - Duration::hours(i64::try_from(k).unwrap_or(0));
+                if k % 2 == 0 {
+                    add_logins(conn, account_id, 1, at)?;
+                } else {
+                    let message = NewMessage {
+                        channel: Channel::Email,
+                        recipient: recipient.clone(),
+                        customer_id: Some(customer_id),
+                        purpose: "uniikkilista.notice",
+                        language: "fi",
+                        subject: Some("UniikkiLista tiedottaa".into()),
+                        body: format!("Vapautui aika #{k}"),
+                        unsubscribe_url: None,
+                    };
+                    let id = messages::enqueue(conn, &message, at)?;
+                    messages::mark_sent(conn, id, at)?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(rows)
+}
