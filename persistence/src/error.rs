@@ -52,6 +52,10 @@ impl From<diesel::result::Error> for DbError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }
+            // SQLite's writer lock stayed taken past the busy timeout: overloaded, not broken.
+            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                Self::Unavailable(info.message().to_owned())
+            }
             other => Self::Other(other),
         }
     }
@@ -79,7 +83,43 @@ fn unique_constraint_name(named: Option<&str>, message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unique_constraint_name;
+    use super::{DbError, unique_constraint_name};
+
+    #[derive(Debug)]
+    struct Info(&'static str);
+
+    impl diesel::result::DatabaseErrorInformation for Info {
+        fn message(&self) -> &str {
+            self.0
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    #[test]
+    fn a_locked_sqlite_database_is_unavailable_not_broken() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let locked = Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(Info("database is locked")));
+        assert!(matches!(DbError::from(locked), DbError::Unavailable(_)));
+        let other = Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(Info("no such table: x")));
+        assert!(matches!(DbError::from(other), DbError::Other(_)));
+    }
 
     #[test]
     fn sqlite_messages_map_to_postgres_constraint_names() {
