@@ -115,9 +115,15 @@ mod tests {
     #[test]
     fn a_locked_sqlite_database_is_unavailable_not_broken() {
         use diesel::result::{DatabaseErrorKind, Error};
-        let locked = Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(Info("database is locked")));
+        let locked = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new(Info("database is locked")),
+        );
         assert!(matches!(DbError::from(locked), DbError::Unavailable(_)));
-        let other = Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(Info("no such table: x")));
+        let other = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new(Info("no such table: x")),
+        );
         assert!(matches!(DbError::from(other), DbError::Other(_)));
     }
 
