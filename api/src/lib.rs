@@ -1,6 +1,7 @@
 //! The HTTP API of the UniikkiÄäni customer register: actix-web handlers, authentication,
 //! errors, the OpenAPI contract, and the server start-up shared by `uniikki serve` and tests.
 
+pub mod audit_writer;
 pub mod auth;
 pub mod customers;
 pub mod db;

@@ -11,6 +11,7 @@ use persistence::Pool;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::audit_writer::AuditWriter;
 use crate::delivery::{self, Transports};
 use crate::error::{RouteTable, path_config, query_config, unmatched_route};
 use crate::extract::BodyLimit;
@@ -71,6 +72,7 @@ impl Application {
             pool: pool.clone(),
             settings: settings.clone(),
             signing_key,
+            audit: AuditWriter::start(pool.clone()).context("cannot start the audit writer")?,
         });
 
         delivery::spawn_dispatcher(pool.clone(), transports, settings.clone());

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use persistence::Pool;
 
+use crate::audit_writer::AuditWriter;
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
 
@@ -13,4 +14,6 @@ pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub signing_key: SigningKey,
+    /// Group-commits the audit entries of reads.
+    pub audit: AuditWriter,
 }

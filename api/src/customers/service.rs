@@ -140,19 +140,17 @@ pub async fn create(
     .await
 }
 
+/// A staff read: the customer is read outside any write transaction, and the response waits for
+/// the read's audit entry to be committed (group-committed with concurrent reads).
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<CustomerView, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let customer = visible(&caller, customers::find(conn, id)?)?;
-            audit::append(
-                conn,
-                caller.audit("customer.read", "customer", Some(id.to_string()), Some(id)),
-                Utc::now(),
-            )?;
-            Ok(view(customer))
-        })
+    let reader = caller.clone();
+    let customer = db::run(&state.pool, move |conn| {
+        visible(&reader, customers::find(conn, id)?)
     })
-    .await
+    .await?;
+    let entry = caller.audit("customer.read", "customer", Some(id.to_string()), Some(id));
+    state.audit.append(entry).await?;
+    Ok(view(customer))
 }
 
 pub async fn list(
@@ -168,18 +166,20 @@ pub async fn list(
         CustomerScope::TaughtBy(_) => Vec::new(),
         CustomerScope::All => {
             let search = q.as_deref().map(Search::new);
-            db::run(&state.pool, move |conn| {
-                write_transaction(conn, |conn| {
-                    let rows = customers::list(conn, search.as_ref(), after.as_ref(), limit + 1)?;
-                    audit::append(
-                        conn,
-                        caller.audit("customer.list", "customer", None, None),
-                        Utc::now(),
-                    )?;
-                    Ok::<_, ApiError>(rows)
-                })
+            let rows = db::run(&state.pool, move |conn| {
+                Ok(customers::list(
+                    conn,
+                    search.as_ref(),
+                    after.as_ref(),
+                    limit + 1,
+                )?)
             })
-            .await?
+            .await?;
+            state
+                .audit
+                .append(caller.audit("customer.list", "customer", None, None))
+                .await?;
+            rows
         }
     };
     Ok(page(rows, limit, |c| c.sort_key.to_string(), view))

@@ -158,18 +158,13 @@ pub async fn create(
 }
 
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<StaffMember, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let account = not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)?;
-            audit::append(
-                conn,
-                caller.audit("staff.read", "account", Some(id.to_string()), Some(id)),
-                Utc::now(),
-            )?;
-            Ok(account.into())
-        })
+    let account = db::run(&state.pool, move |conn| {
+        not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)
     })
-    .await
+    .await?;
+    let entry = caller.audit("staff.read", "account", Some(id.to_string()), Some(id));
+    state.audit.append(entry).await?;
+    Ok(account.into())
 }
 
 pub async fn list(
@@ -179,26 +174,18 @@ pub async fn list(
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Page<StaffMember>, ApiError> {
+    let filter = AccountFilter {
+        staff_only: true,
+        ..filter
+    };
     let rows = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let rows = accounts::list(
-                conn,
-                &AccountFilter {
-                    staff_only: true,
-                    ..filter
-                },
-                after,
-                limit + 1,
-            )?;
-            audit::append(
-                conn,
-                caller.audit("staff.list", "account", None, None),
-                Utc::now(),
-            )?;
-            Ok(rows)
-        })
+        Ok(accounts::list(conn, &filter, after, limit + 1)?)
     })
     .await?;
+    state
+        .audit
+        .append(caller.audit("staff.list", "account", None, None))
+        .await?;
     Ok(page(rows, limit, |a| a.id.to_string(), StaffMember::from))
 }
 
