@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 use domain::audit::ActorKind;
 use persistence::audit::{self, AuditFilter};
 use persistence::customers::Customer;
 use persistence::export::{Subject, rows};
 use persistence::privacy_map::{Category, TABLES};
-use persistence::{AnyConnection, customers, integrations, write_transaction};
+use persistence::{AnyConnection, customers, integrations};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -201,9 +202,11 @@ pub async fn export(
     caller: Caller,
     customer_id: Option<Uuid>,
 ) -> Result<ExportDocument, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let customer = match (customer_id, &caller.principal) {
+    let reader = caller.clone();
+    let document = db::run(&state.pool, move |conn| {
+        // A read transaction: one consistent snapshot, without taking SQLite's write lock.
+        conn.transaction(|conn| {
+            let customer = match (customer_id, &reader.principal) {
                 (Some(id), _) => customers::find(conn, id)?,
                 (
                     None,
@@ -216,21 +219,17 @@ pub async fn export(
                 (None, _) => return Err(ApiError::Forbidden),
             }
             .ok_or(ApiError::NotFound)?;
-            let now = Utc::now();
-            let document = build(conn, &customer, now)?;
-            let id = customer.id;
-            audit::append(
-                conn,
-                caller.audit(
-                    "customer.export",
-                    "customer",
-                    Some(id.to_string()),
-                    Some(id),
-                ),
-                now,
-            )?;
-            Ok(document)
+            build(conn, &customer, Utc::now())
         })
     })
-    .await
+    .await?;
+    let id = document.customer_id;
+    let entry = caller.audit(
+        "customer.export",
+        "customer",
+        Some(id.to_string()),
+        Some(id),
+    );
+    state.audit.append(entry).await?;
+    Ok(document)
 }
