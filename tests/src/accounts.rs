@@ -102,6 +102,43 @@ impl TestApp {
         account.id
     }
 
+    /// Creates a customer through the API (with `extra` fields merged in), gives them a login
+    /// with a one-time password, changes it to [`PASSWORD`], and returns (customer id, token).
+    pub async fn customer_with_login(
+        &self,
+        office: &str,
+        email: &str,
+        extra: serde_json::Value,
+    ) -> (String, String) {
+        let mut body = json!({"first_name": "Testi", "last_name": "Asiakas", "email": email});
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        let created = self
+            .post_json("/api/v1/customers", Some(office), &body)
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let id = created.json()["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/customers/{id}/one-time-password");
+        let issued = Self::send(self.authed(Method::POST, &path, office), None)
+            .await
+            .json();
+        let otp = issued["one_time_password"].as_str().unwrap().to_owned();
+        let limited = self.login(email, &otp).await.json()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let change = json!({"current_password": otp, "new_password": PASSWORD});
+        let session = self
+            .post_json("/api/v1/auth/password", Some(&limited), &change)
+            .await;
+        assert_eq!(session.status, 200, "{}", session.text());
+        (
+            id,
+            session.json()["access_token"].as_str().unwrap().to_owned(),
+        )
+    }
+
     /// Creates a staff member through the API and returns its id.
     pub async fn create_staff(&self, admin_token: &str, email: &str, role: &str) -> String {
         let body = json!({"email": email, "display_name": "Testi Henkilö", "role": role});

@@ -1,54 +1,9 @@
 use actix_web::http::Method;
 use domain::Role;
-use serde_json::{Value, json};
-use tests::{PASSWORD, TestApp, on_both_backends};
+use serde_json::json;
+use tests::{TestApp, on_both_backends};
 
 const VERSION: &str = "2026-11-25";
-
-async fn customer_with_login(
-    app: &TestApp,
-    office: &str,
-    email: &str,
-    extra: Value,
-) -> (String, String) {
-    let mut body = json!({"first_name": "Suostuja", "last_name": "Asiakas", "email": email});
-    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
-        b.extend(e.clone());
-    }
-    let id = app
-        .post_json("/api/v1/customers", Some(office), &body)
-        .await
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let issued = TestApp::send(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/customers/{id}/one-time-password"),
-            office,
-        ),
-        None,
-    )
-    .await;
-    let otp = issued.json()["one_time_password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let limited = app.login(email, &otp).await.json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let change = json!({"current_password": otp, "new_password": PASSWORD});
-    let token = app
-        .post_json("/api/v1/auth/password", Some(&limited), &change)
-        .await
-        .json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (id, token)
-}
 
 async fn the_privacy_notice_is_served_in_finnish_and_english_with_its_editions(app: TestApp) {
     let admin = app.admin_session().await;
@@ -102,8 +57,9 @@ async fn the_privacy_notice_is_served_in_finnish_and_english_with_its_editions(a
 
 async fn consents_are_given_and_withdrawn_in_one_call_and_the_history_is_kept(app: TestApp) {
     let office = app.session_as(Role::Office).await;
-    let (customer, token) =
-        customer_with_login(&app, &office.access_token, "suostuja@example.fi", json!({})).await;
+    let (customer, token) = app
+        .customer_with_login(&office.access_token, "suostuja@example.fi", json!({}))
+        .await;
     let start = app.get_as("/api/v1/me/consents", &token).await.json();
     assert!(
         start["current"]
@@ -198,8 +154,9 @@ async fn consents_are_given_and_withdrawn_in_one_call_and_the_history_is_kept(ap
 async fn a_child_under_thirteen_consents_through_a_guardian(app: TestApp) {
     let office = app.session_as(Role::Office).await;
     let child = json!({"birth_date": "2016-01-01", "guardian": {"name": "Huoltaja", "phone": "040 111 0000"}});
-    let (_, token) =
-        customer_with_login(&app, &office.access_token, "lapsi@example.fi", child).await;
+    let (_, token) = app
+        .customer_with_login(&office.access_token, "lapsi@example.fi", child)
+        .await;
     let body = json!({"granted": true, "privacy_notice_version": VERSION});
     let reply = app
         .send_json(
@@ -214,13 +171,9 @@ async fn a_child_under_thirteen_consents_through_a_guardian(app: TestApp) {
 
 async fn no_uniikkilista_notice_reaches_a_person_who_withdrew(app: TestApp) {
     let office = app.session_as(Role::Office).await;
-    let (customer, token) = customer_with_login(
-        &app,
-        &office.access_token,
-        "peruuttaja@example.fi",
-        json!({}),
-    )
-    .await;
+    let (customer, token) = app
+        .customer_with_login(&office.access_token, "peruuttaja@example.fi", json!({}))
+        .await;
     let signup = json!({"name": "Peruuttaja", "age": 40, "email": "peruuttaja@example.fi", "channels": ["email"],
         "topics": ["upcoming_enrolments"], "privacy_notice_version": VERSION});
     assert_eq!(

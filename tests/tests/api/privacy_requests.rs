@@ -1,48 +1,13 @@
 use actix_web::http::Method;
 use domain::Role;
 use serde_json::json;
-use tests::{PASSWORD, TestApp, on_both_backends};
-
-async fn customer_login(app: &TestApp, office: &str, email: &str) -> (String, String) {
-    let body = json!({"first_name": "Pyytäjä", "last_name": "Asiakas", "email": email});
-    let id = app
-        .post_json("/api/v1/customers", Some(office), &body)
-        .await
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let otp = TestApp::send(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/customers/{id}/one-time-password"),
-            office,
-        ),
-        None,
-    )
-    .await
-    .json()["one_time_password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let limited = app.login(email, &otp).await.json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let change = json!({"current_password": otp, "new_password": PASSWORD});
-    let token = app
-        .post_json("/api/v1/auth/password", Some(&limited), &change)
-        .await
-        .json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (id, token)
-}
+use tests::{TestApp, on_both_backends};
 
 async fn a_customer_files_a_request_due_in_one_calendar_month(app: TestApp) {
     let office = app.session_as(Role::Office).await;
-    let (customer, token) = customer_login(&app, &office.access_token, "pyytaja@example.fi").await;
+    let (customer, token) = app
+        .customer_with_login(&office.access_token, "pyytaja@example.fi", json!({}))
+        .await;
     let reply = app
         .post_json(
             "/api/v1/me/privacy-requests",
@@ -91,7 +56,9 @@ async fn a_customer_files_a_request_due_in_one_calendar_month(app: TestApp) {
 async fn admins_register_move_extend_and_audit_requests(app: TestApp) {
     let admin = app.admin_session().await;
     let office = app.session_as(Role::Office).await;
-    let (customer, _) = customer_login(&app, &office.access_token, "paperilla@example.fi").await;
+    let (customer, _) = app
+        .customer_with_login(&office.access_token, "paperilla@example.fi", json!({}))
+        .await;
     let body = json!({"customer_id": customer, "kind": "access", "identity_verification": "Henkilökortti tarkistettu"});
     let created = app
         .post_json("/api/v1/privacy-requests", Some(&admin.access_token), &body)
@@ -182,7 +149,9 @@ async fn the_overdue_view_lists_open_requests_past_their_deadline(app: TestApp) 
     use persistence::schema::privacy_requests as p;
     let admin = app.admin_session().await;
     let office = app.session_as(Role::Office).await;
-    let (customer, _) = customer_login(&app, &office.access_token, "myohassa@example.fi").await;
+    let (customer, _) = app
+        .customer_with_login(&office.access_token, "myohassa@example.fi", json!({}))
+        .await;
     let body = json!({"customer_id": customer, "kind": "access", "identity_verification": "Passi"});
     let late = app
         .post_json("/api/v1/privacy-requests", Some(&admin.access_token), &body)

@@ -1,6 +1,6 @@
 use domain::Role;
 use serde_json::{Value, json};
-use tests::{PASSWORD, TestApp, on_both_backends};
+use tests::{TestApp, on_both_backends};
 
 fn intake() -> Value {
     json!({"kind": "intake", "title": "Alkukysely", "questions": [
@@ -30,35 +30,6 @@ async fn create_customer(app: &TestApp, token: &str, email: &str) -> String {
 }
 
 /// A customer with a login, linked to their customer record, logged in.
-async fn customer_session(app: &TestApp, office: &str, email: &str) -> (String, String) {
-    let id = create_customer(app, office, email).await;
-    let issued = TestApp::send(
-        app.authed(
-            actix_web::http::Method::POST,
-            &format!("/api/v1/customers/{id}/one-time-password"),
-            office,
-        ),
-        None,
-    )
-    .await;
-    let otp = issued.json()["one_time_password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let limited = app.login(email, &otp).await.json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let change = json!({"current_password": otp, "new_password": PASSWORD});
-    let token = app
-        .post_json("/api/v1/auth/password", Some(&limited), &change)
-        .await
-        .json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (id, token)
-}
 
 async fn staff_define_versioned_forms_and_bad_forms_are_refused(app: TestApp) {
     let office = app.session_as(Role::Office).await;
@@ -122,8 +93,9 @@ async fn staff_define_versioned_forms_and_bad_forms_are_refused(app: TestApp) {
 async fn customers_answer_their_own_and_staff_answer_for_a_named_customer(app: TestApp) {
     let office = app.session_as(Role::Office).await;
     let id = create_form(&app, &office.access_token).await;
-    let (customer_id, customer) =
-        customer_session(&app, &office.access_token, "vastaaja@example.fi").await;
+    let (customer_id, customer) = app
+        .customer_with_login(&office.access_token, "vastaaja@example.fi", json!({}))
+        .await;
     let path = format!("/api/v1/surveys/{id}/responses");
 
     let own = app
