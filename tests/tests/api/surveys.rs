@@ -29,8 +29,6 @@ async fn create_customer(app: &TestApp, token: &str, email: &str) -> String {
         .to_owned()
 }
 
-/// A customer with a login, linked to their customer record, logged in.
-
 async fn staff_define_versioned_forms_and_bad_forms_are_refused(app: TestApp) {
     let office = app.session_as(Role::Office).await;
     let id = create_form(&app, &office.access_token).await;
