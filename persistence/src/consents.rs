@@ -1,6 +1,8 @@
 //! Consents (append-only history per person and purpose) and the editions of the privacy
 //! notice they are given under.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -105,18 +107,24 @@ pub fn history(conn: &mut AnyConnection, customer_id: Uuid) -> Result<Vec<Consen
         .load(conn)?)
 }
 
-/// Whether the person's latest word on `purpose` is a withdrawal.
-pub fn withdrawn(
+/// The (customer, purpose) pairs whose latest consent among `customer_ids` is a withdrawal,
+/// in one query so a notice to many subscribers does not ask once per subscriber.
+pub fn withdrawals(
     conn: &mut AnyConnection,
-    customer_id: Uuid,
-    purpose: &str,
-) -> Result<bool, DbError> {
-    let latest: Option<bool> = c::table
-        .filter(c::customer_id.eq(DbUuid(customer_id)))
-        .filter(c::purpose.eq(purpose))
-        .order((c::created_at.desc(), c::id.desc()))
-        .select(c::granted)
-        .first(conn)
-        .optional()?;
-    Ok(latest == Some(false))
+    customer_ids: &[Uuid],
+) -> Result<HashSet<(Uuid, String)>, DbError> {
+    let ids: Vec<DbUuid> = customer_ids.iter().copied().map(DbUuid).collect();
+    let rows: Vec<(DbUuid, String, bool)> = c::table
+        .filter(c::customer_id.eq_any(ids))
+        .order((c::created_at.asc(), c::id.asc()))
+        .select((c::customer_id, c::purpose, c::granted))
+        .load(conn)?;
+    let mut latest = HashMap::new();
+    for (customer, purpose, granted) in rows {
+        latest.insert((customer.0, purpose), granted);
+    }
+    Ok(latest
+        .into_iter()
+        .filter_map(|(key, granted)| (!granted).then_some(key))
+        .collect())
 }

@@ -2,7 +2,7 @@
 //! they are erased through the erasure path.
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::max;
+use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -82,39 +82,30 @@ pub fn inactive_customers(
     cutoff: DateTime<Utc>,
 ) -> Result<Vec<Uuid>, DbError> {
     let at = DbTime::new(cutoff);
-    let candidates: Vec<(DbUuid, Option<DbUuid>)> = customers::table
+    let ids: Vec<DbUuid> = customers::table
         .filter(customers::updated_at.lt(at))
         .filter(customers::first_name.ne(ERASED_NAME))
-        .select((customers::id, customers::account_id))
-        .load(conn)?;
-    let mut out = Vec::new();
-    for (id, account) in candidates {
-        let latest = [
+        .filter(not(exists(
             survey_responses::table
-                .filter(survey_responses::customer_id.eq(id))
-                .select(max(survey_responses::created_at))
-                .first::<Option<DbTime>>(conn)?,
+                .filter(survey_responses::customer_id.eq(customers::id))
+                .filter(survey_responses::created_at.ge(at)),
+        )))
+        .filter(not(exists(
             consents::table
-                .filter(consents::customer_id.eq(id))
-                .select(max(consents::created_at))
-                .first::<Option<DbTime>>(conn)?,
+                .filter(consents::customer_id.eq(customers::id))
+                .filter(consents::created_at.ge(at)),
+        )))
+        .filter(not(exists(
             privacy_requests::table
-                .filter(privacy_requests::customer_id.eq(id))
-                .select(max(privacy_requests::received_at))
-                .first::<Option<DbTime>>(conn)?,
-            match account {
-                Some(account) => accounts::table
-                    .find(account)
-                    .select(accounts::last_login_at)
-                    .first::<Option<DbTime>>(conn)
-                    .optional()?
-                    .flatten(),
-                None => None,
-            },
-        ];
-        if latest.into_iter().flatten().all(|t| t < at) {
-            out.push(id.0);
-        }
-    }
-    Ok(out)
+                .filter(privacy_requests::customer_id.eq(customers::id))
+                .filter(privacy_requests::received_at.ge(at)),
+        )))
+        .filter(not(exists(
+            accounts::table
+                .filter(customers::account_id.eq(accounts::id.nullable()))
+                .filter(accounts::last_login_at.ge(at)),
+        )))
+        .select(customers::id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|id| id.0).collect())
 }

@@ -1,13 +1,14 @@
 //! UniikkiLista subscriptions and their one-time tokens (confirmation, unsubscribe).
 
 use chrono::{DateTime, Utc};
+use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::connection::{AnyConnection, MultiBackend};
 use crate::error::DbError;
 use crate::messages::Channel;
-use crate::schema::{uniikkilista_subscriptions as s, uniikkilista_tokens as t};
+use crate::schema::{customers, uniikkilista_subscriptions as s, uniikkilista_tokens as t};
 use crate::sql_types::{DbTime, DbUuid};
 
 /// A subscription as stored.
@@ -322,12 +323,18 @@ pub fn list(
     Ok(query.order(s::id.asc()).limit(limit).load(conn)?)
 }
 
-/// Every subscription with an active channel for `topic`.
+/// Every subscription with an active channel for `topic`, except those linked to a customer
+/// whose processing is restricted: the restriction wins over the subscription.
 pub fn recipients(conn: &mut AnyConnection, topic: Topic) -> Result<Vec<SubscriptionRow>, DbError> {
     Ok(s::table
         .select(SubscriptionRow::as_select())
         .filter(has_topic(topic))
         .filter(is_active())
+        .filter(not(exists(
+            customers::table
+                .filter(customers::id.nullable().eq(s::customer_id))
+                .filter(customers::restricted_at.is_not_null()),
+        )))
         .order(s::id.asc())
         .load(conn)?)
 }

@@ -454,6 +454,12 @@ pub fn enqueue_notice(
     now: DateTime<Utc>,
 ) -> Result<NoticeQueued, DbError> {
     let recipients: Vec<SubscriptionRow> = store::recipients(conn, topic)?;
+    let linked: Vec<Uuid> = recipients
+        .iter()
+        .filter_map(|r| r.customer_id)
+        .map(|c| c.0)
+        .collect();
+    let withdrawn = persistence::consents::withdrawals(conn, &linked)?;
     let mut sent_to = BTreeSet::new();
     let mut queued = 0;
     for subscription in &recipients {
@@ -467,19 +473,15 @@ pub fn enqueue_notice(
             (Channel::Email, &subscription.email),
             (Channel::Sms, &subscription.phone),
         ] {
-            // A linked customer's restriction or withdrawn consent wins over the subscription.
-            if let Some(customer) = subscription.customer_id
-                && customers::find(conn, customer.0)?.is_some_and(|c| c.restriction.is_some())
-            {
-                continue;
-            }
+            // A linked customer's withdrawn consent wins over the subscription (restricted
+            // customers are already left out of the recipients).
             let purpose = if channel == Channel::Email {
                 "uniikkilista_email"
             } else {
                 "uniikkilista_sms"
             };
             if let Some(customer) = subscription.customer_id
-                && persistence::consents::withdrawn(conn, customer.0, purpose)?
+                && withdrawn.contains(&(customer.0, purpose.to_owned()))
             {
                 continue;
             }

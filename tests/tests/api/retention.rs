@@ -1,3 +1,4 @@
+use actix_web::http::Method;
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use domain::Role;
@@ -57,9 +58,13 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
             .unwrap();
     }
     let mut ids = Vec::new();
-    for (n, email) in ["passiivinen@example.fi", "aktiivinen@example.fi"]
-        .iter()
-        .enumerate()
+    for (n, email) in [
+        "passiivinen@example.fi",
+        "aktiivinen@example.fi",
+        "suostunut@example.fi",
+    ]
+    .iter()
+    .enumerate()
     {
         let body =
             json!({"first_name": format!("Asiakas{n}"), "last_name": "Säilytys", "email": email});
@@ -72,9 +77,25 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
                 .to_owned(),
         );
     }
+    // Untouched for years, but a consent given now is a sign of life.
+    let consent = json!({"granted": true, "privacy_notice_version": "2026-11-25",
+        "source": "staff_written_request", "given_by": "self"});
+    let given = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/customers/{}/consents/uniikkilista_email", ids[2]),
+            Some(&office.access_token),
+            &consent,
+        )
+        .await;
+    assert_eq!(given.status, 200, "{}", given.text());
     {
         use persistence::schema::customers as c;
-        diesel::update(c::table.filter(c::id.eq(DbUuid(ids[0].parse().unwrap()))))
+        let old: Vec<DbUuid> = [&ids[0], &ids[2]]
+            .iter()
+            .map(|id| DbUuid(id.parse().unwrap()))
+            .collect();
+        diesel::update(c::table.filter(c::id.eq_any(old)))
             .set(c::updated_at.eq(DbTime::new(Utc::now() - Duration::days(4 * 365))))
             .execute(&mut *app.pool.get().unwrap())
             .unwrap();
@@ -132,6 +153,14 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
         .await
         .json();
     assert_eq!(active["first_name"], "Asiakas1");
+    let consented = app
+        .get_as(
+            &format!("/api/v1/customers/{}", ids[2]),
+            &office.access_token,
+        )
+        .await
+        .json();
+    assert_eq!(consented["first_name"], "Asiakas2");
     let admin = app.admin_session().await;
     let audit = app
         .get_as(
