@@ -7,6 +7,13 @@ use api::settings::Settings;
 use api::startup::{self, Application};
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of glibc's malloc: glibc gives each of the many blocking-pool threads an
+/// arena that keeps the peak of whatever ran on it (an export, a password hash), so the server
+/// grew to several hundred megabytes after a few exports and logins; mimalloc returns freed
+/// memory to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "uniikki",

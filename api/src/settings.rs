@@ -16,6 +16,7 @@
 //! | `UNIIKKI_SQLITE_BUSY_TIMEOUT_MS` | `5000` | SQLite wait on a lock held by another connection |
 //! | `UNIIKKI_WORKERS` | CPU cores | HTTP worker threads |
 //! | `UNIIKKI_MAX_BODY_BYTES` | `65536` | largest accepted request body |
+//! | `UNIIKKI_REQUEST_TIMEOUT_MS` | `10000` | time to send the request head, and again the body |
 //! | `UNIIKKI_CORS_ORIGINS` | none | comma-separated origins allowed to call from a browser |
 //! | `UNIIKKI_LOG_FORMAT` | `text` | `text` for people, `json` for log collectors |
 //! | `UNIIKKI_LOG` | `info` | log filter (`tracing` env-filter syntax) |
@@ -102,6 +103,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     #[serde(default = "defaults::max_body_bytes")]
     pub max_body_bytes: usize,
+    #[serde(default = "defaults::request_timeout_ms")]
+    pub request_timeout_ms: u64,
     #[serde(default, deserialize_with = "comma_list")]
     pub cors_origins: Vec<String>,
     #[serde(default)]
@@ -196,6 +199,9 @@ mod defaults {
     }
     pub fn max_body_bytes() -> usize {
         64 * 1024
+    }
+    pub fn request_timeout_ms() -> u64 {
+        10_000
     }
     pub fn log() -> String {
         "info".to_owned()
@@ -334,6 +340,13 @@ impl Settings {
             return Err(invalid(
                 "UNIIKKI_MAX_BODY_BYTES",
                 "must be between 1024 and 16777216",
+            ));
+        }
+        // actix reads the clock it times requests by only every 500 ms.
+        if !(1_000..=300_000).contains(&self.request_timeout_ms) {
+            return Err(invalid(
+                "UNIIKKI_REQUEST_TIMEOUT_MS",
+                "must be between 1000 and 300000",
             ));
         }
         for origin in &self.cors_origins {

@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
@@ -62,7 +63,11 @@ impl Application {
         let document = openapi::document();
         let route_table = web::Data::new(RouteTable::from_openapi(&document));
         let metrics = web::Data::new(Metrics::new());
-        let body_limit = BodyLimit(settings.max_body_bytes);
+        let request_timeout = Duration::from_millis(settings.request_timeout_ms);
+        let body_limit = BodyLimit {
+            max_bytes: settings.max_body_bytes,
+            timeout: request_timeout,
+        };
         let public_rate_limit = web::Data::new(PublicRateLimit::new(
             settings.public_rate_per_minute,
             settings.public_rate_burst,
@@ -104,6 +109,7 @@ impl Application {
                 .wrap(security_headers())
                 .wrap(from_fn(observe))
         })
+        .client_request_timeout(request_timeout)
         .shutdown_timeout(settings.shutdown_timeout_secs);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);

@@ -35,7 +35,10 @@ async fn read(id: web::Path<uuid::Uuid>, _q: web::Query<Paging>) -> Result<HttpR
 async fn send(request: test::TestRequest) -> (u16, serde_json::Value, Option<String>) {
     let app = test::init_service(
         App::new()
-            .app_data(BodyLimit(1024))
+            .app_data(BodyLimit {
+                max_bytes: 1024,
+                ..BodyLimit::default()
+            })
             .app_data(path_config())
             .app_data(query_config())
             .route("/probes", web::post().to(create))

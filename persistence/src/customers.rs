@@ -27,8 +27,9 @@ pub struct Customer {
     pub restriction: Option<(DateTime<Utc>, String)>,
 }
 
-/// The position of a customer in the list order (last name, first name, id).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The position of a customer in the list order (last name, first name, id). Compared field by
+/// field and byte-wise, as the database compares them ("C" collation / BINARY).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SortKey {
     pub last: String,
     pub first: String,
@@ -329,59 +330,96 @@ impl Search {
     }
 }
 
+type Condition = Box<
+    dyn BoxableExpression<
+            c::table,
+            crate::connection::MultiBackend,
+            SqlType = diesel::sql_types::Bool,
+        >,
+>;
+
 /// One page in (last name, first name, id) order, after `after`, matching `search`.
+///
+/// A search is split into one query per way a customer can match (last name, first name,
+/// email, phone), each of which its own index answers in order or nearly so; the pages are then
+/// merged. As one query with `OR`, PostgreSQL walked the sort index filtering row by row (tens
+/// of thousands of rows for a common prefix, 890 ms p99 under load) and SQLite fetched and
+/// sorted every match.
 pub fn list(
     conn: &mut AnyConnection,
     search: Option<&Search>,
     after: Option<&SortKey>,
     limit: i64,
 ) -> Result<Vec<Customer>, DbError> {
+    let Some(search) = search else {
+        return page(conn, None, after, limit);
+    };
+    let mut customers = Vec::new();
+    for branch in branches(search) {
+        customers.extend(page(conn, Some(branch), after, limit)?);
+    }
+    customers.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    customers.dedup_by(|a, b| a.id == b.id);
+    customers.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(customers)
+}
+
+/// Each way `search` can match, as its own condition: every word must begin the first or the
+/// last name (split on how the first word matches), or the whole term begins the email or phone.
+fn branches(search: &Search) -> Vec<Condition> {
+    let mut out = Vec::new();
+    if let Some((first_word, other_words)) = search.words.split_first() {
+        for field in [Field::LastName, Field::FirstName] {
+            let mut condition = field.starts_with(first_word);
+            for word in other_words {
+                let either = Field::LastName
+                    .starts_with(word)
+                    .or(Field::FirstName.starts_with(word));
+                condition = Box::new(condition.and(either));
+            }
+            out.push(condition);
+        }
+    }
+    if let Some(email) = &search.email_prefix {
+        out.push(Field::Email.starts_with(email));
+    }
+    if let Some(phone) = &search.phone_prefix {
+        out.push(Field::Phone.starts_with(phone));
+    }
+    out
+}
+
+/// The columns a search compares prefixes against, each with its own index.
+#[derive(Clone, Copy)]
+enum Field {
+    LastName,
+    FirstName,
+    Email,
+    Phone,
+}
+
+impl Field {
+    /// `column >= prefix AND column < prefix + U+10FFFF`: a range an index can answer.
+    fn starts_with(self, prefix: &str) -> Condition {
+        let (start, end) = (prefix.to_owned(), prefix_end(prefix));
+        match self {
+            Self::LastName => Box::new(c::last_name_key.ge(start).and(c::last_name_key.lt(end))),
+            Self::FirstName => Box::new(c::first_name_key.ge(start).and(c::first_name_key.lt(end))),
+            Self::Email => Box::new(c::email.ge(start).and(c::email.lt(end)).assume_not_null()),
+            Self::Phone => Box::new(c::phone.ge(start).and(c::phone.lt(end)).assume_not_null()),
+        }
+    }
+}
+
+fn page(
+    conn: &mut AnyConnection,
+    condition: Option<Condition>,
+    after: Option<&SortKey>,
+    limit: i64,
+) -> Result<Vec<Customer>, DbError> {
     let mut query = c::table.select(Row::as_select()).into_boxed();
-    if let Some(search) = search {
-        type Condition = Box<
-            dyn BoxableExpression<
-                    c::table,
-                    crate::connection::MultiBackend,
-                    SqlType = diesel::sql_types::Bool,
-                >,
-        >;
-        let mut names: Option<Condition> = None;
-        for word in &search.words {
-            let end = prefix_end(word);
-            let matches: Condition = Box::new(
-                (c::last_name_key
-                    .ge(word.clone())
-                    .and(c::last_name_key.lt(end.clone())))
-                .or(c::first_name_key
-                    .ge(word.clone())
-                    .and(c::first_name_key.lt(end))),
-            );
-            names = Some(match names {
-                Some(previous) => Box::new(previous.and(matches)),
-                None => matches,
-            });
-        }
-        let mut any: Condition =
-            names.unwrap_or_else(|| Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0")));
-        if let Some(email) = &search.email_prefix {
-            let end = prefix_end(email);
-            any = Box::new(
-                any.or(c::email
-                    .ge(email.clone())
-                    .and(c::email.lt(end))
-                    .assume_not_null()),
-            );
-        }
-        if let Some(phone) = &search.phone_prefix {
-            let end = prefix_end(phone);
-            any = Box::new(
-                any.or(c::phone
-                    .ge(phone.clone())
-                    .and(c::phone.lt(end))
-                    .assume_not_null()),
-            );
-        }
-        query = query.filter(any);
+    if let Some(condition) = condition {
+        query = query.filter(condition);
     }
     if let Some(after) = after {
         let (last, first, id) = (after.last.clone(), after.first.clone(), DbUuid(after.id));

@@ -185,6 +185,9 @@ pub fn build(url: &DatabaseUrl, settings: &PoolSettings) -> std::io::Result<Pool
     {
         std::fs::create_dir_all(parent)?;
     }
+    if url.kind() == BackendKind::Sqlite {
+        crate::transaction::set_sqlite_writer_wait(settings.sqlite_busy_timeout);
+    }
     Ok(r2d2::Pool::builder()
         .max_size(settings.max_size)
         .min_idle(settings.min_idle)

@@ -1,11 +1,11 @@
-//! Password hashing: argon2id with the OWASP parameters, always on the blocking pool.
+//! Password hashing: argon2id with the OWASP parameters, on threads of its own.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, mpsc};
 
-use actix_web::web;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::oneshot;
 
 use crate::error::ApiError;
 
@@ -41,20 +41,65 @@ fn verify_now(phc: Option<&str>, password: &str) -> bool {
     real && matches
 }
 
-/// Hashes on the blocking pool: argon2 takes tens of milliseconds of CPU by design.
-pub async fn hash(password: String) -> Result<String, ApiError> {
-    web::block(move || hash_now(&password))
+type Job = Box<dyn FnOnce() + Send>;
+
+/// argon2 runs on its own threads, one per core. More would not finish sooner, and on the
+/// shared blocking pool every thread that ever hashed kept its 19 MiB in its malloc arena (the
+/// login benchmark grew the server to 450 MB) and took threads that other requests' database
+/// queries need. Jobs queue in arrival order.
+static HASHERS: LazyLock<mpsc::Sender<Job>> = LazyLock::new(|| {
+    let (sender, jobs) = mpsc::channel::<Job>();
+    let jobs = Arc::new(Mutex::new(jobs));
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    for n in 0..cores {
+        let jobs = Arc::clone(&jobs);
+        let spawned = std::thread::Builder::new()
+            .name(format!("argon2-{n}"))
+            .spawn(move || {
+                loop {
+                    let job = match jobs.lock() {
+                        Ok(jobs) => jobs.recv(),
+                        Err(poisoned) => poisoned.into_inner().recv(),
+                    };
+                    let Ok(job) = job else { return };
+                    // A panic fails that one request (its reply channel is dropped), not the thread.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "cannot start a password-hashing thread");
+        }
+    }
+    sender
+});
+
+/// Runs one argon2 computation on a hashing thread and waits for it without blocking a worker.
+async fn on_a_core<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let (reply, result) = oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = reply.send(f());
+    });
+    HASHERS
+        .send(job)
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("no password-hashing thread runs")))?;
+    result
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("password hashing failed")))
+}
+
+/// Hashes off the async workers: argon2 takes tens of milliseconds of CPU by design.
+pub async fn hash(password: String) -> Result<String, ApiError> {
+    on_a_core(move || hash_now(&password))
+        .await?
         .map_err(ApiError::Internal)
 }
 
-/// Verifies on the blocking pool. With no stored hash it still spends one verification and
+/// Verifies off the async workers. With no stored hash it still spends one verification and
 /// answers `false`.
 pub async fn verify(phc: Option<String>, password: String) -> Result<bool, ApiError> {
-    web::block(move || verify_now(phc.as_deref(), &password))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))
+    on_a_core(move || verify_now(phc.as_deref(), &password)).await
 }
 
 /// Hashes synchronously, for the command line (no async runtime there).

@@ -32,6 +32,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    /// The body did not arrive in time: a slow or stalled client, which must not hold a worker.
+    #[error("request timeout")]
+    RequestTimeout,
     /// No usable credentials. `detail` says which check failed, never which secret.
     #[error("unauthorized: {0}")]
     Unauthorized(&'static str),
@@ -74,6 +77,7 @@ impl ApiError {
                 "The request body must be application/json",
             ),
             Self::PayloadTooLarge { .. } => ("payload-too-large", "The request body is too large"),
+            Self::RequestTimeout => ("request-timeout", "The request body did not arrive in time"),
             Self::Unauthorized(_) => ("unauthorized", "Authentication is required"),
             Self::Forbidden => ("forbidden", "You do not have permission for this action"),
             Self::PasswordChangeRequired => (
@@ -152,6 +156,7 @@ impl ResponseError for ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -223,6 +228,7 @@ mod tests {
             (ApiError::Validation(vec![]), 422),
             (ApiError::UnsupportedMediaType, 415),
             (ApiError::PayloadTooLarge { limit: 1 }, 413),
+            (ApiError::RequestTimeout, 408),
             (ApiError::Unauthorized("x"), 401),
             (ApiError::Forbidden, 403),
             (ApiError::PasswordChangeRequired, 403),

@@ -1,6 +1,8 @@
 //! The JSON body extractor every endpoint uses: content type checked, size bounded, parsed with
 //! the path of a bad field, then validated. Each failure is a problem response naming the field.
 
+use std::time::Duration;
+
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -11,9 +13,22 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
-/// The largest body accepted, from settings; registered as app data.
+/// The largest body accepted and the time it may take to arrive, from settings; registered as
+/// app data.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub struct BodyLimit {
+    pub max_bytes: usize,
+    pub timeout: Duration,
+}
+
+impl Default for BodyLimit {
+    fn default() -> Self {
+        Self {
+            max_bytes: 64 * 1024,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
 
 /// A JSON request body of type `T`, parsed and validated. Request types should use
 /// `#[serde(deny_unknown_fields)]` so a misspelt or forbidden field is refused, not ignored.
@@ -28,19 +43,14 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<BodyLimit>().map_or(64 * 1024, |l| l.0);
-        let checked = check_headers(req, limit);
-        let mut payload = payload.take();
+        let limits = req.app_data::<BodyLimit>().copied().unwrap_or_default();
+        let checked = check_headers(req, limits.max_bytes);
+        let payload = payload.take();
         Box::pin(async move {
             checked?;
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::MalformedBody(e.to_string()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge { limit });
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = tokio::time::timeout(limits.timeout, read(payload, limits.max_bytes))
+                .await
+                .map_err(|_| ApiError::RequestTimeout)??;
             let value: T = parse(&body)?;
             value
                 .validate()
@@ -48,6 +58,19 @@ where
             Ok(Json(value))
         })
     }
+}
+
+/// Reads the whole body, refusing it as soon as it grows past `limit`.
+async fn read(mut payload: Payload, limit: usize) -> Result<web::BytesMut, ApiError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Refuses a non-JSON content type and an announced length over the limit before reading.

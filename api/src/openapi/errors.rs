@@ -50,6 +50,12 @@ const PAYLOAD_TOO_LARGE: ProblemResponse = ProblemResponse {
     description: "The body exceeds the size limit",
     header: None,
 };
+const REQUEST_TIMEOUT: ProblemResponse = ProblemResponse {
+    name: "RequestTimeout",
+    status: "408",
+    description: "The body did not arrive within the request timeout",
+    header: None,
+};
 const UNSUPPORTED_MEDIA_TYPE: ProblemResponse = ProblemResponse {
     name: "UnsupportedMediaType",
     status: "415",
@@ -81,12 +87,13 @@ const UNAVAILABLE: ProblemResponse = ProblemResponse {
     header: Some(("Retry-After", "Seconds to wait before retrying")),
 };
 
-const ALL: [&ProblemResponse; 10] = [
+const ALL: [&ProblemResponse; 11] = [
     &BAD_REQUEST,
     &UNAUTHORIZED,
     &FORBIDDEN,
     &NOT_FOUND,
     &PAYLOAD_TOO_LARGE,
+    &REQUEST_TIMEOUT,
     &UNSUPPORTED_MEDIA_TYPE,
     &UNPROCESSABLE,
     &TOO_MANY_REQUESTS,
@@ -151,6 +158,7 @@ fn applicable(operation: &Operation, touches_database: bool) -> Vec<&'static Pro
         out.extend([
             &BAD_REQUEST,
             &PAYLOAD_TOO_LARGE,
+            &REQUEST_TIMEOUT,
             &UNSUPPORTED_MEDIA_TYPE,
             &UNPROCESSABLE,
         ]);

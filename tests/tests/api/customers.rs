@@ -246,6 +246,43 @@ async fn search_matches_name_prefixes_email_and_phone_with_finnish_letters(app: 
     assert_eq!(search("%").await, Vec::<String>::new(), "no wildcards");
 }
 
+/// The last names of every customer `query` lists, following `next_cursor` to the end.
+async fn last_names_page_by_page(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut path = format!("/api/v1/customers?{query}");
+    loop {
+        let page = app.get_as(&path, token).await.json();
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["last_name"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/customers?{query}&cursor={cursor}"),
+            None => return seen,
+        }
+    }
+}
+
+/// Matches by last name, by first name, by both and by email, paged two at a time: every match
+/// once, in list order.
+async fn a_search_pages_through_every_kind_of_match_once_in_order(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    for (first, last, email) in [
+        ("Kalle", "Virta", "ma.virta@example.fi"),
+        ("Maija", "Mäkinen", "maija@example.fi"),
+        ("Liisa", "Niemi", "liisa@example.fi"),
+        ("Eeva", "Mattila", "eeva@example.fi"),
+        ("Mari", "Aalto", "mari@example.fi"),
+    ] {
+        create(&app, &office.access_token, &customer(first, last, email)).await;
+    }
+    let seen = last_names_page_by_page(&app, &office.access_token, "q=ma&limit=2").await;
+    assert_eq!(seen, ["Aalto", "Mattila", "Mäkinen", "Virta"]);
+}
+
 async fn lists_page_in_finnish_alphabetical_order(app: TestApp) {
     let office = app.session_as(Role::Office).await;
     for (n, last) in [
@@ -267,22 +304,7 @@ async fn lists_page_in_finnish_alphabetical_order(app: TestApp) {
         )
         .await;
     }
-    let mut seen = Vec::new();
-    let mut path = "/api/v1/customers?limit=3".to_owned();
-    loop {
-        let page = app.get_as(&path, &office.access_token).await.json();
-        seen.extend(
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c["last_name"].as_str().unwrap().to_owned()),
-        );
-        match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("/api/v1/customers?limit=3&cursor={cursor}"),
-            None => break,
-        }
-    }
+    let seen = last_names_page_by_page(&app, &office.access_token, "limit=3").await;
     assert_eq!(
         seen,
         [
@@ -472,6 +494,7 @@ on_both_backends!(
     bad_input_is_422_naming_each_field_and_changes_nothing,
     a_duplicate_email_is_409_with_the_existing_customer,
     search_matches_name_prefixes_email_and_phone_with_finnish_letters,
+    a_search_pages_through_every_kind_of_match_once_in_order,
     lists_page_in_finnish_alphabetical_order,
     patch_honours_if_match_and_rechecks_the_whole_customer,
     staff_reads_are_audited_and_teachers_see_no_one_yet,

@@ -62,6 +62,7 @@ on_both_backends!(
     readyz_answers_ready_when_the_database_is_reachable,
     metrics_count_requests_by_route_and_report_the_pool,
     security_headers_are_on_every_response,
+    an_exhausted_pool_is_a_quick_503_not_a_stall,
 );
 
 /// The database goes away under a running server (a proxy in front of PostgreSQL is cut):
@@ -138,4 +139,22 @@ fn sqlite_is_the_backend_of_the_default_tests() {
         TestDatabase::new(Backend::Sqlite).backend(),
         Backend::Sqlite
     );
+}
+
+/// Every pooled connection is taken: a request waits the bounded acquire time, then is told to
+/// come back (503 with Retry-After), and is served again as soon as connections return.
+async fn an_exhausted_pool_is_a_quick_503_not_a_stall(app: TestApp) {
+    let office = app.session_as(domain::Role::Admin).await.access_token;
+    let held: Vec<_> = (0..4).map(|_| app.pool.get().unwrap()).collect();
+    let started = Instant::now();
+    let reply = app.get_as("/api/v1/customers", &office).await;
+    let waited = started.elapsed();
+    let problem = reply.problem(503, "/problems/service-unavailable");
+    assert!(reply.header("retry-after").is_some(), "{problem}");
+    assert!(
+        waited >= Duration::from_millis(1_800) && waited < Duration::from_secs(6),
+        "waited {waited:?} with the tests' acquire timeout of 2 s"
+    );
+    drop(held);
+    assert_eq!(app.get_as("/api/v1/customers", &office).await.status, 200);
 }

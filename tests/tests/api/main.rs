@@ -22,6 +22,7 @@ mod request_id;
 mod restriction;
 mod retention;
 mod seed;
+mod slow_clients;
 mod staff;
 mod surveys;
 mod tokens;

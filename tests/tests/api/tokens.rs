@@ -15,6 +15,14 @@ fn sign(claims: &Value, key: &[u8], alg: Algorithm) -> String {
     jsonwebtoken::encode(&Header::new(alg), claims, &EncodingKey::from_secret(key)).unwrap()
 }
 
+/// The token with its header's `alg` replaced and its signature kept: a verifier that trusted the
+/// header could be steered to another algorithm with the same key material.
+fn relabelled(token: &str, alg: &str) -> String {
+    let (_, rest) = token.split_once('.').unwrap();
+    let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#));
+    format!("{header}.{rest}")
+}
+
 fn unsigned(claims: &Value) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
@@ -38,6 +46,17 @@ async fn every_forged_or_broken_token_is_401(app: TestApp) {
         c.as_object_mut().unwrap().remove(field);
         c
     };
+    let leeway = i64::try_from(api::auth::tokens::LEEWAY_SECS).unwrap();
+    let within_leeway = sign(
+        &with("exp", json!(now - leeway + 5)),
+        &key,
+        Algorithm::HS256,
+    );
+    assert_eq!(
+        app.get_as("/api/v1/auth/me", &within_leeway).await.status,
+        200,
+        "a token expired by less than the leeway still works, so the cases below test the edge"
+    );
     let mut flipped = valid.clone().into_bytes();
     let last = flipped.len() - 2;
     flipped[last] = if flipped[last] == b'A' { b'B' } else { b'A' };
@@ -55,12 +74,24 @@ async fn every_forged_or_broken_token_is_401(app: TestApp) {
         ),
         ("one flipped byte", String::from_utf8(flipped).unwrap()),
         (
-            "expired past the leeway",
-            sign(&with("exp", json!(now - 30)), &key, Algorithm::HS256),
+            "algorithm confusion (RS256 header)",
+            relabelled(&valid, "RS256"),
         ),
         (
-            "not yet valid",
-            sign(&with("nbf", json!(now + 600)), &key, Algorithm::HS256),
+            "expired just past the leeway",
+            sign(
+                &with("exp", json!(now - leeway - 2)),
+                &key,
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "not valid until just past the leeway",
+            sign(
+                &with("nbf", json!(now + leeway + 2)),
+                &key,
+                Algorithm::HS256,
+            ),
         ),
         (
             "wrong audience",
