@@ -108,42 +108,49 @@ fn migrate_creates_the_default_sqlite_database_and_is_idempotent() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
 }
 
-/// `serve` on a free port: prints where the docs are, logs one JSON line per request with
-/// the route pattern and request id (never the raw path), and stops cleanly on SIGTERM.
-#[test]
-fn serve_logs_json_lines_and_stops_gracefully_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = uniikki(dir.path())
+/// Starts `serve` on a free port with one extra setting; returns the process, what it printed
+/// up to the docs URL, and the address it listens on.
+fn serve(dir: &std::path::Path, setting: (&str, &str)) -> (std::process::Child, String, String) {
+    let mut child = uniikki(dir)
         .env("UNIIKKI_LISTEN", "127.0.0.1:0")
-        .env("UNIIKKI_LOG_FORMAT", "json")
+        .env(setting.0, setting.1)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut printed = String::new();
-    let mut docs_line = String::new();
-    while !docs_line.contains("/docs/") {
-        docs_line.clear();
+    let (mut printed, mut line) = (String::new(), String::new());
+    while !line.contains("/docs/") {
+        line.clear();
         assert!(
-            stdout.read_line(&mut docs_line).unwrap() > 0,
+            stdout.read_line(&mut line).unwrap() > 0,
             "serve printed no docs URL"
         );
-        printed.push_str(&docs_line);
+        printed.push_str(&line);
     }
+    let address = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches("http://")
+        .trim_end_matches("/docs/")
+        .to_owned();
+    (child, printed, address)
+}
+
+/// `serve` on a free port: prints where the docs are, logs one JSON line per request with
+/// the route pattern and request id (never the raw path), and stops cleanly on SIGTERM.
+#[test]
+fn serve_logs_json_lines_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, printed, address) = serve(dir.path(), ("UNIIKKI_LOG_FORMAT", "json"));
     assert!(
         printed.contains("Created the first admin account: admin@uniikkiaani.fi"),
         "{printed}"
     );
     assert!(printed.contains("one-time password"), "{printed}");
-    let base = docs_line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches("/docs/")
-        .to_owned();
-    let address = base.trim_start_matches("http://");
+    let address = address.as_str();
 
     let secret_path = "/nowhere/maija@example.fi";
     for path in ["/healthz", secret_path] {
@@ -159,35 +166,7 @@ fn serve_logs_json_lines_and_stops_gracefully_on_sigterm() {
         assert!(response.contains("x-request-id"), "{response}");
     }
 
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status:?}");
-
-    let mut logs = String::new();
-    use std::io::Read;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
+    let logs = stop(child);
     let requests: Vec<serde_json::Value> = logs
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
@@ -286,4 +265,183 @@ fn retention_dry_run_reports_counts_per_rule() {
         stdout.contains("inactive customers (erased): 0"),
         "{stdout}"
     );
+}
+
+/// Stops the server with SIGTERM, expects a clean exit within 15 s, and returns its logs.
+fn stop(mut child: std::process::Child) -> String {
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut logs = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    logs
+}
+
+/// One HTTP/1.1 exchange over a fresh connection: status and body.
+fn call(address: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{auth}\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status, body.to_owned())
+}
+
+fn field(body: &str, name: &str) -> String {
+    let value: serde_json::Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    value[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {name}: {body}"))
+        .to_owned()
+}
+
+/// A whole flow at debug level with canary values — passwords, tokens, an email, a phone
+/// number — none of which may reach the logs, in any form.
+#[test]
+fn no_password_token_email_or_phone_reaches_the_logs() {
+    const PASSWORD: &str = "kanarialintu laulaa 7";
+    const EMAIL: &str = "kanaria.lintu@example.fi";
+    const PHONE: &str = "+358409871234";
+    let dir = tempfile::tempdir().unwrap();
+    let (child, printed, address) = serve(dir.path(), ("UNIIKKI_LOG", "debug"));
+    let one_time = printed
+        .lines()
+        .find_map(|line| line.split_once("): ").map(|(_, p)| p.trim().to_owned()))
+        .expect("the one-time password was printed");
+    let json = |value: serde_json::Value| value.to_string();
+
+    let login = |password: &str| {
+        call(
+            &address,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json(serde_json::json!({"email": "admin@uniikkiaani.fi", "password": password})),
+        )
+    };
+    let (status, body) = login(&one_time);
+    assert_eq!(status, 200, "{body}");
+    let first_token = field(&body, "access_token");
+    let change = json(serde_json::json!({"current_password": one_time, "new_password": PASSWORD}));
+    let (status, body) = call(
+        &address,
+        "POST",
+        "/api/v1/auth/password",
+        Some(&first_token),
+        &change,
+    );
+    assert_eq!(status, 200, "{body}");
+    let changed_token = field(&body, "access_token");
+    assert_eq!(login("väärä salasana 123").0, 401);
+    let (status, body) = login(PASSWORD);
+    assert_eq!(status, 200, "{body}");
+    let (token, refresh) = (field(&body, "access_token"), field(&body, "refresh_token"));
+    let customer = json(serde_json::json!({
+        "first_name": "Kanaria", "last_name": "Lintu", "email": EMAIL, "phone": PHONE}));
+    let (status, body) = call(
+        &address,
+        "POST",
+        "/api/v1/customers",
+        Some(&token),
+        &customer,
+    );
+    assert_eq!(status, 201, "{body}");
+    let id = field(&body, "id");
+    assert_eq!(
+        call(
+            &address,
+            "POST",
+            "/api/v1/customers",
+            Some(&token),
+            &customer
+        )
+        .0,
+        409
+    );
+    for path in [
+        format!("/api/v1/customers/{id}"),
+        format!("/api/v1/customers?q={EMAIL}"),
+        "/api/v1/customers?q=%2B358409871234".to_owned(),
+        format!("/api/v1/customers/{id}/export"),
+    ] {
+        let (status, body) = call(&address, "GET", &path, Some(&token), "");
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let subscribe = json(serde_json::json!({
+        "name": "Kanaria Lintu", "age": 30, "email": EMAIL, "phone": PHONE,
+        "channels": ["email", "sms"], "topics": ["cancellation_slots"],
+        "privacy_notice_version": "2026-11-25"}));
+    let (status, body) = call(
+        &address,
+        "POST",
+        "/api/v1/uniikkilista/subscriptions",
+        None,
+        &subscribe,
+    );
+    assert_eq!(status, 202, "{body}");
+    let refreshed = json(serde_json::json!({"refresh_token": refresh}));
+    assert_eq!(
+        call(&address, "POST", "/api/v1/auth/refresh", None, &refreshed).0,
+        200
+    );
+    assert_eq!(
+        call(&address, "POST", "/api/v1/auth/refresh", None, &refreshed).0,
+        401,
+        "reuse"
+    );
+
+    let logs = stop(child);
+    assert!(logs.lines().count() > 10, "debug logging was on: {logs}");
+    let encoded_email = EMAIL.replace('@', "%40");
+    for canary in [
+        PASSWORD,
+        &one_time,
+        &first_token,
+        &changed_token,
+        &token,
+        &refresh,
+        EMAIL,
+        &encoded_email,
+        PHONE,
+        "358409871234",
+        "Kanaria",
+    ] {
+        assert!(
+            !logs.contains(canary),
+            "`{canary}` reached the logs:\n{logs}"
+        );
+    }
 }
