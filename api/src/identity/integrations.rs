@@ -35,10 +35,12 @@ impl IntegrationKind {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Processor {
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     #[schema(example = "Kalenteripalvelu Oy")]
     pub company: String,
     /// ISO 3166-1 alpha-2 code of the country where the data is kept.
+    #[schema(min_length = 2, max_length = 2)]
     #[validate(length(equal = 2, message = "must be a two-letter country code"))]
     #[schema(example = "FI")]
     pub country: String,
@@ -51,6 +53,7 @@ pub struct Processor {
 #[schema(example = json!({"name": "Online calendar", "kind": "calendar",
     "processor": {"company": "Kalenteripalvelu Oy", "country": "FI", "in_eea": true}}))]
 pub struct NewIntegrationRequest {
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub name: String,
     pub kind: IntegrationKind,

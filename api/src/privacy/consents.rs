@@ -56,7 +56,7 @@ impl ConsentPurpose {
 /// How staff received a consent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum StaffSource {
+pub enum ConsentSource {
     /// A signed paper or a letter.
     StaffWrittenRequest,
     /// A web form outside this API.
@@ -78,6 +78,7 @@ pub enum GivenBy {
 pub struct ConsentChange {
     pub granted: bool,
     /// The privacy notice edition shown (see `GET /api/v1/privacy-notice`).
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50, message = "must be 1 to 50 characters"))]
     pub privacy_notice_version: String,
 }
@@ -89,9 +90,10 @@ pub struct ConsentChange {
     "source": "staff_written_request", "given_by": "guardian"}))]
 pub struct StaffConsentChange {
     pub granted: bool,
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50, message = "must be 1 to 50 characters"))]
     pub privacy_notice_version: String,
-    pub source: StaffSource,
+    pub source: ConsentSource,
     pub given_by: GivenBy,
 }
 

@@ -24,6 +24,7 @@ use crate::state::AppState;
 pub struct ErasureRequest {
     /// `true` reports what would be erased and changes nothing.
     pub preview: bool,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
     pub reason: String,
 }

@@ -22,6 +22,7 @@ use crate::state::AppState;
 #[schema(example = json!({"kind": "erasure", "description": "Please delete my data."}))]
 pub struct OwnRequest {
     pub kind: RequestKind,
+    #[schema(max_length = 2000)]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
     pub description: Option<String>,
 }
@@ -33,9 +34,11 @@ pub struct OwnRequest {
 pub struct StaffRequest {
     pub customer_id: Uuid,
     pub kind: RequestKind,
+    #[schema(max_length = 2000)]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
     pub description: Option<String>,
     /// How the person's identity was verified.
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
     pub identity_verification: String,
 }
@@ -47,11 +50,14 @@ pub struct StaffRequest {
 pub struct RequestPatch {
     pub status: Option<RequestStatus>,
     /// Extend the deadline by one or two months (at most two in all), with a reason.
+    #[schema(minimum = 1, maximum = 2)]
     #[validate(range(min = 1, max = 2, message = "must be 1 or 2"))]
     pub extend_months: Option<u32>,
+    #[schema(min_length = 1, max_length = 1000)]
     #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
     pub extension_reason: Option<String>,
     /// What was done; required when rejecting.
+    #[schema(min_length = 1, max_length = 2000)]
     #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
     pub resolution: Option<String>,
 }

@@ -18,8 +18,10 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "liisa.laulaja@uniikkiaani.fi", "password": "laulan aina aamulla"}))]
 pub struct LoginRequest {
+    #[schema(max_length = 254)]
     #[validate(length(max = 254, message = "must be at most 254 characters"))]
     pub email: String,
+    #[schema(max_length = 1024)]
     #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
     pub password: String,
 }
@@ -27,6 +29,7 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200, message = "must be a refresh token"))]
     pub refresh_token: String,
 }
@@ -35,9 +38,11 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"current_password": "7KQ4-M2XP-9TWD-HC3R", "new_password": "laulan aina aamulla"}))]
 pub struct PasswordChangeRequest {
+    #[schema(max_length = 1024)]
     #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
     pub current_password: String,
     /// At least 12 and at most 256 characters, not your email, not a well-known password.
+    #[schema(max_length = 1024)]
     #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
     pub new_password: String,
 }

@@ -175,8 +175,8 @@ pub async fn put_customer_consent(
     let change = body.0;
     let provenance = Provenance {
         source: match change.source {
-            consents::StaffSource::StaffWrittenRequest => "staff_written_request",
-            consents::StaffSource::WebForm => "web_form",
+            consents::ConsentSource::StaffWrittenRequest => "staff_written_request",
+            consents::ConsentSource::WebForm => "web_form",
         },
         given_by: Some(match change.given_by {
             consents::GivenBy::Person => "self",

@@ -176,6 +176,7 @@ pub async fn issue_customer_one_time_password(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "The customer contests the accuracy of their data"}))]
 pub struct RestrictionRequest {
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
     pub reason: String,
 }

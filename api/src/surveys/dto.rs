@@ -20,6 +20,7 @@ use validator::Validate;
     {"id": "other", "kind": "text", "text": "Muuta kerrottavaa?"}]}))]
 pub struct NewSurvey {
     pub kind: SurveyKind,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub title: String,
     pub questions: Vec<Question>,

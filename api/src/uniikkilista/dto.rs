@@ -64,15 +64,19 @@ impl From<TopicName> for Topic {
 pub struct SubscribeRequest {
     pub name: String,
     pub guardian_name: Option<String>,
+    #[schema(maximum = 120)]
     #[validate(range(max = 120, message = "must be between 0 and 120"))]
     pub age: u8,
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(min_items = 1, max_items = 2)]
     #[validate(length(min = 1, max = 2, message = "choose email, sms or both"))]
     pub channels: Vec<ChannelName>,
+    #[schema(min_items = 1, max_items = 2)]
     #[validate(length(min = 1, max = 2, message = "choose at least one topic"))]
     pub topics: Vec<TopicName>,
     /// The version of the privacy notice shown on the form.
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50, message = "must be 1 to 50 characters"))]
     pub privacy_notice_version: String,
     /// Language of the messages; defaults to `fi`.
@@ -92,6 +96,7 @@ pub struct SubscribeAccepted {
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     /// The token from the email link, or the code from the SMS.
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200, message = "must be the code or token you received"))]
     pub token: String,
 }
@@ -128,6 +133,7 @@ pub struct UnsubscribeQuery {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnsubscribeRequest {
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200, message = "must be the token from the message"))]
     pub token: String,
     pub scope: Option<UnsubscribeScope>,
@@ -275,10 +281,13 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeText {
+    #[schema(min_length = 1, max_length = 1000)]
     #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
     pub fi: String,
+    #[schema(min_length = 1, max_length = 1000)]
     #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
     pub en: Option<String>,
+    #[schema(min_length = 1, max_length = 1000)]
     #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
     pub sv: Option<String>,
 }
