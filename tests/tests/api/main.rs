@@ -13,6 +13,7 @@ mod export;
 mod health;
 mod integrations;
 mod life;
+mod mass_assignment;
 mod matrix;
 mod openapi;
 mod persistence;
