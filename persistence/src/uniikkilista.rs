@@ -195,19 +195,33 @@ pub fn unsubscribe(
     } else {
         vec![channel]
     };
-    let at = DbTime::new(now);
-    for channel in &channels {
-        let target = s::table.find(DbUuid(id));
-        match channel {
-            Channel::Email => diesel::update(target.filter(s::email_unsubscribed_at.is_null()))
-                .set((s::email_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
-                .execute(conn)?,
-            Channel::Sms => diesel::update(target.filter(s::sms_unsubscribed_at.is_null()))
-                .set((s::sms_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
-                .execute(conn)?,
-        };
+    for &channel in &channels {
+        withdraw(conn, Box::new(s::id.eq(DbUuid(id))), channel, now)?;
     }
     Ok(Some((id, channels)))
+}
+
+/// The subscriptions a withdrawal applies to.
+type Selection =
+    Box<dyn BoxableExpression<s::table, MultiBackend, SqlType = diesel::sql_types::Bool>>;
+
+/// Marks `channel` withdrawn on the subscriptions `which` selects, where it is not already.
+fn withdraw(
+    conn: &mut AnyConnection,
+    which: Selection,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let (at, selected) = (DbTime::new(now), s::table.filter(which));
+    match channel {
+        Channel::Email => diesel::update(selected.filter(s::email_unsubscribed_at.is_null()))
+            .set((s::email_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
+            .execute(conn)?,
+        Channel::Sms => diesel::update(selected.filter(s::sms_unsubscribed_at.is_null()))
+            .set((s::sms_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
+            .execute(conn)?,
+    };
+    Ok(())
 }
 
 /// Notice topics.
@@ -346,17 +360,8 @@ pub fn withdraw_for_customer(
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let at = DbTime::new(now);
-    let linked = s::table.filter(s::customer_id.eq(DbUuid(customer_id)));
-    match channel {
-        Channel::Email => diesel::update(linked.filter(s::email_unsubscribed_at.is_null()))
-            .set((s::email_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
-            .execute(conn)?,
-        Channel::Sms => diesel::update(linked.filter(s::sms_unsubscribed_at.is_null()))
-            .set((s::sms_unsubscribed_at.eq(Some(at)), s::updated_at.eq(at)))
-            .execute(conn)?,
-    };
-    Ok(())
+    let linked = s::customer_id.eq(DbUuid(customer_id)).assume_not_null();
+    withdraw(conn, Box::new(linked), channel, now)
 }
 
 /// Links the subscription to a customer (or unlinks with `None`); false when there is no
