@@ -7,6 +7,7 @@ mod database;
 mod proxy;
 mod sms_gateway;
 mod smtp;
+mod uniikkilista;
 
 pub use accounts::{PASSWORD, Session};
 pub use app::{Reply, TestApp};
@@ -14,6 +15,7 @@ pub use database::{Backend, TestDatabase};
 pub use proxy::TcpProxy;
 pub use sms_gateway::{ReceivedSms, SmsGateway};
 pub use smtp::{ReceivedMail, SmtpServer};
+pub use uniikkilista::{code_in, token_in};
 
 /// Generates, for each named `async fn(TestApp)`, a module with two tests: `sqlite` (always
 /// runs) and `postgres` (runs when `TEST_DATABASE_URL` is set, and says loudly when skipped).

@@ -176,45 +176,8 @@ async fn no_uniikkilista_notice_reaches_a_person_who_withdrew(app: TestApp) {
         .await;
     let signup = json!({"name": "Peruuttaja", "age": 40, "email": "peruuttaja@example.fi", "channels": ["email"],
         "topics": ["upcoming_enrolments"], "privacy_notice_version": VERSION});
-    assert_eq!(
-        app.post_json("/api/v1/uniikkilista/subscriptions", None, &signup)
-            .await
-            .status,
-        202
-    );
-    let confirmation: String = {
-        use diesel::prelude::*;
-        use persistence::schema::messages as m;
-        m::table
-            .filter(m::recipient.eq("peruuttaja@example.fi"))
-            .select(m::body)
-            .first(&mut *app.pool.get().unwrap())
-            .unwrap()
-    };
-    let start = confirmation.find("token=").unwrap() + 6;
-    let confirm_token: String = confirmation[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    app.post_json(
-        "/api/v1/uniikkilista/confirm",
-        None,
-        &json!({"token": confirm_token}),
-    )
-    .await;
-    let list = app
-        .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
-        .await
-        .json();
-    let subscription = list["items"][0]["id"].as_str().unwrap().to_owned();
-    let link = json!({"customer_id": customer});
-    app.send_json(
-        Method::PATCH,
-        &format!("/api/v1/uniikkilista/subscriptions/{subscription}"),
-        Some(&office.access_token),
-        &link,
-    )
-    .await;
+    app.linked_subscriber(&signup, &customer, &office.access_token)
+        .await;
 
     let notice = json!({"topic": "upcoming_enrolments", "text": {"fi": "Ilmoittautuminen alkaa!"}});
     let before = app

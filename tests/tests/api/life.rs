@@ -4,7 +4,7 @@
 use actix_web::http::Method;
 use domain::Role;
 use serde_json::json;
-use tests::{PASSWORD, TestApp};
+use tests::{PASSWORD, TestApp, token_in};
 
 /// Values that identify the person; none may survive an erasure.
 pub const CANARIES: &[&str] = &[
@@ -22,14 +22,6 @@ pub const CANARIES: &[&str] = &[
 ];
 
 pub const AGENT: &str = "CanaryBrowser/7.3";
-
-fn token_in(text: &str) -> String {
-    let start = text.find("token=").expect("a token") + 6;
-    text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
 
 fn message_bodies(app: &TestApp, recipient: &str, purpose: &str) -> Vec<String> {
     use diesel::prelude::*;
@@ -111,41 +103,8 @@ pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
     let signup = json!({"name": "Kanervo Kanarialintu", "age": 12, "guardian_name": "Kaarina Kanarialintu",
         "email": "kanervo@example.fi", "phone": "040 111 2222", "channels": ["email", "sms"],
         "topics": ["cancellation_slots", "upcoming_enrolments"], "privacy_notice_version": "2026-11-25", "language": "en"});
-    assert_eq!(
-        app.post_json("/api/v1/uniikkilista/subscriptions", None, &signup)
-            .await
-            .status,
-        202
-    );
-    let email_token =
-        token_in(&message_bodies(app, "kanervo@example.fi", "uniikkilista.confirm")[0]);
-    app.post_json(
-        "/api/v1/uniikkilista/confirm",
-        None,
-        &json!({"token": email_token}),
-    )
-    .await;
-    let sms = &message_bodies(app, "+358401112222", "uniikkilista.confirm")[0];
-    let code = sms.split("code is ").nth(1).unwrap()[..9].to_owned();
-    app.post_json(
-        "/api/v1/uniikkilista/confirm",
-        None,
-        &json!({"token": code}),
-    )
-    .await;
-    let list = app
-        .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
-        .await
-        .json();
-    let subscription = list["items"][0]["id"].as_str().unwrap().to_owned();
-    let link = json!({"customer_id": customer});
-    app.send_json(
-        Method::PATCH,
-        &format!("/api/v1/uniikkilista/subscriptions/{subscription}"),
-        Some(&office.access_token),
-        &link,
-    )
-    .await;
+    app.linked_subscriber(&signup, &customer, &office.access_token)
+        .await;
     let notice = json!({"topic": "cancellation_slots", "text": {"fi": "Vapaa aika!", "en": "A canary slot is free!"}});
     app.post_json(
         "/api/v1/uniikkilista/notices",

@@ -16,43 +16,8 @@ async fn a_restricted_customer_is_kept_but_not_processed_until_lifted(app: TestA
         .to_owned();
     let signup = json!({"name": "Rajoitettu", "age": 30, "email": "rajoitettu@example.fi", "channels": ["email"],
         "topics": ["upcoming_enrolments"], "privacy_notice_version": "2026-11-25"});
-    app.post_json("/api/v1/uniikkilista/subscriptions", None, &signup)
+    app.linked_subscriber(&signup, &customer, &office.access_token)
         .await;
-    let confirmation: String = {
-        use diesel::prelude::*;
-        use persistence::schema::messages as m;
-        m::table
-            .filter(m::recipient.eq("rajoitettu@example.fi"))
-            .select(m::body)
-            .first(&mut *app.pool.get().unwrap())
-            .unwrap()
-    };
-    let start = confirmation.find("token=").unwrap() + 6;
-    let token: String = confirmation[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    app.post_json(
-        "/api/v1/uniikkilista/confirm",
-        None,
-        &json!({"token": token}),
-    )
-    .await;
-    let subscription = app
-        .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
-        .await
-        .json()["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let link = json!({"customer_id": customer});
-    app.send_json(
-        Method::PATCH,
-        &format!("/api/v1/uniikkilista/subscriptions/{subscription}"),
-        Some(&office.access_token),
-        &link,
-    )
-    .await;
     let form = json!({"kind": "feedback", "title": "P", "questions": [{"id": "mood", "kind": "scale", "text": "?", "required": true}]});
     let survey = app
         .post_json("/api/v1/surveys", Some(&office.access_token), &form)

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use domain::Role;
 use persistence::schema::messages;
 use serde_json::{Value, json};
-use tests::{Backend, TestApp, TestDatabase, on_both_backends};
+use tests::{Backend, TestApp, TestDatabase, code_in, on_both_backends, token_in};
 
 fn signup(email: &str, phone: &str) -> Value {
     json!({"name": "Maija Meikäläinen", "age": 34, "email": email, "phone": phone,
@@ -25,22 +25,6 @@ fn bodies(app: &TestApp, recipient: &str, purpose: &str) -> Vec<(String, Option<
         .select((messages::body, messages::unsubscribe_url))
         .load(&mut *app.pool.get().unwrap())
         .unwrap()
-}
-
-fn token_in(text: &str) -> String {
-    let start = text.find("token=").expect("a token link") + 6;
-    text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
-fn code_in(sms: &str) -> String {
-    let start = ["koodisi on ", "code is "]
-        .iter()
-        .find_map(|marker| sms.find(marker).map(|i| i + marker.len()))
-        .expect("a code");
-    sms[start..start + 9].to_owned()
 }
 
 async fn confirm(app: &TestApp, token: &str) -> tests::Reply {
