@@ -12,7 +12,7 @@ use persistence::export::{Subject, rows};
 use persistence::privacy_map::{Category, TABLES};
 use persistence::{AnyConnection, customers, integrations};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -39,7 +39,7 @@ pub struct ExportDocument {
     pub rights: Vec<&'static str>,
     /// Table name → the person's rows. Secrets (password and token hashes) are never included.
     #[schema(value_type = Object)]
-    pub data: BTreeMap<&'static str, Vec<Value>>,
+    pub data: BTreeMap<&'static str, Vec<Box<RawValue>>>,
     /// When staff or integrations consulted the person's data, and for what purpose.
     pub consultations: Vec<Consultation>,
 }
