@@ -1,7 +1,6 @@
 //! The HTTP API of the UniikkiÄäni customer register: actix-web handlers, authentication,
 //! errors, the OpenAPI contract, and the server start-up shared by `uniikki serve` and tests.
 
-pub mod audit_writer;
 pub mod auth;
 pub mod customers;
 pub mod db;
@@ -24,3 +23,4 @@ pub mod state;
 pub mod surveys;
 pub mod telemetry;
 pub mod uniikkilista;
+pub mod writer;

@@ -12,7 +12,6 @@ use persistence::Pool;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::audit_writer::AuditWriter;
 use crate::delivery::{self, Transports};
 use crate::error::{RouteTable, path_config, query_config, unmatched_route};
 use crate::extract::BodyLimit;
@@ -22,6 +21,7 @@ use crate::middleware::{PublicRateLimit, cors, observe, rate_limit, security_hea
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
 use crate::state::AppState;
+use crate::writer::Writer;
 use crate::{openapi, routes};
 
 /// A bound, migrated, ready-to-run server.
@@ -77,7 +77,7 @@ impl Application {
             pool: pool.clone(),
             settings: settings.clone(),
             signing_key,
-            audit: AuditWriter::start(pool.clone()).context("cannot start the audit writer")?,
+            writer: Writer::start(pool.clone()).context("cannot start the writer")?,
         });
 
         delivery::spawn_dispatcher(pool.clone(), transports, settings.clone());

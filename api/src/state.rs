@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use persistence::Pool;
 
-use crate::audit_writer::AuditWriter;
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
+use crate::writer::Writer;
 
 /// Shared state of a running server.
 #[derive(Debug, Clone)]
@@ -14,6 +14,6 @@ pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub signing_key: SigningKey,
-    /// Group-commits the audit entries of reads.
-    pub audit: AuditWriter,
+    /// Runs every change, and the audit entries of reads, in group-committed batches.
+    pub writer: Writer,
 }

@@ -189,6 +189,9 @@ pub fn build(url: &DatabaseUrl, settings: &PoolSettings) -> std::io::Result<Pool
         crate::transaction::set_sqlite_writer_wait(settings.sqlite_busy_timeout);
     }
     Ok(r2d2::Pool::builder()
+        // A PostgreSQL connection may have been cut while idle: ask before handing it out. A
+        // SQLite file cannot go away underneath, and the question cost every request a query.
+        .test_on_check_out(url.kind() == BackendKind::Postgres)
         .max_size(settings.max_size)
         .min_idle(settings.min_idle)
         .connection_timeout(settings.acquire_timeout)

@@ -31,14 +31,23 @@ pub(crate) fn set_sqlite_writer_wait(wait: Duration) {
 ///
 /// On SQLite it waits for this process's writer turn, then begins `IMMEDIATE`: a deferred
 /// transaction that reads and then writes fails with "database is locked" under concurrency,
-/// whatever the busy timeout. On PostgreSQL it is an ordinary `BEGIN`. Not to be nested:
-/// compose queries inside one call instead.
+/// whatever the busy timeout. On PostgreSQL it is an ordinary `BEGIN`.
+///
+/// Inside another write transaction (a group-committed batch) it is a savepoint instead: `f`'s
+/// writes are undone alone when it fails, and made durable by the enclosing commit.
 pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     E: From<Error>,
 {
+    let nested = Manager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some();
     let _turn = match conn {
+        _ if nested => {
+            Manager::begin_transaction(conn)?;
+            None
+        }
         AnyConnection::Sqlite(sqlite) => {
             let wait = Duration::from_millis(SQLITE_WRITER_WAIT_MS.load(Ordering::Relaxed));
             let turn = SQLITE_WRITER.try_lock_for(wait).ok_or_else(|| {

@@ -5,7 +5,7 @@ use domain::customer::Source;
 use domain::{DisplayName, EmailAddress, Role};
 use persistence::accounts::{self, NewAccount};
 use persistence::customers::{self, Customer, Search, SortKey, UpdateError};
-use persistence::{AnyConnection, DbError, audit, write_transaction};
+use persistence::{AnyConnection, DbError, audit};
 use uuid::Uuid;
 
 use super::dto::{CustomerPatch, CustomerView, NewCustomer};
@@ -42,8 +42,9 @@ pub async fn set_restriction(
     id: Uuid,
     reason: Option<String>,
 ) -> Result<CustomerView, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             customers::find(conn, id)?.ok_or(ApiError::NotFound)?;
             customers::set_restriction(conn, id, reason.as_deref(), now)?;
@@ -59,8 +60,7 @@ pub async fn set_restriction(
             )?;
             Ok(view(customers::find(conn, id)?.ok_or(ApiError::NotFound)?))
         })
-    })
-    .await
+        .await
 }
 
 fn duplicate_email(existing_id: Option<Uuid>) -> ApiError {
@@ -117,8 +117,9 @@ pub async fn create(
 ) -> Result<CustomerView, ApiError> {
     let profile = ProfileInput::from(&body).parse(today())?;
     let source = body.source.map_or(Source::Staff, Source::from);
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             ensure_email_free(conn, profile.email.as_ref(), None)?;
             let customer =
@@ -136,8 +137,7 @@ pub async fn create(
             )?;
             Ok(view(customer))
         })
-    })
-    .await
+        .await
 }
 
 /// A staff read: the customer is read outside any write transaction, and the response waits for
@@ -149,7 +149,7 @@ pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<CustomerV
     })
     .await?;
     let entry = caller.audit("customer.read", "customer", Some(id.to_string()), Some(id));
-    state.audit.append(entry).await?;
+    state.writer.audit(entry).await?;
     Ok(view(customer))
 }
 
@@ -176,8 +176,8 @@ pub async fn list(
             })
             .await?;
             state
-                .audit
-                .append(caller.audit("customer.list", "customer", None, None))
+                .writer
+                .audit(caller.audit("customer.list", "customer", None, None))
                 .await?;
             rows
         }
@@ -216,8 +216,9 @@ pub async fn update(
     patch: CustomerPatch,
     expected_version: Option<i64>,
 ) -> Result<CustomerView, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let current = visible(&caller, customers::find(conn, id)?)?;
             let updated = patch_customer(conn, &current, patch, expected_version)?;
             audit::append(
@@ -232,8 +233,7 @@ pub async fn update(
             )?;
             Ok(view(updated))
         })
-    })
-    .await
+        .await
 }
 
 /// Gives the customer a login (an account of role `customer`, created on first use) with a
@@ -244,8 +244,9 @@ pub async fn issue_one_time_password(
     id: Uuid,
 ) -> Result<OneTimePassword, ApiError> {
     let otp = Prepared::new(&state.settings).await?;
-    let expires_at = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let expires_at = state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let customer = visible(&caller, customers::find(conn, id)?)?;
             let email = customer
@@ -292,8 +293,7 @@ pub async fn issue_one_time_password(
             audit::append(conn, entry, now)?;
             Ok::<_, ApiError>((otp, expires_at))
         })
-    })
-    .await?;
+        .await?;
     let (otp, expires_at) = expires_at;
     Ok(otp.shown(expires_at))
 }
@@ -327,8 +327,9 @@ pub async fn update_me(
     expected_version: Option<i64>,
 ) -> Result<CustomerView, ApiError> {
     let account_id = own_account(&caller)?;
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let current =
                 customers::find_by_account(conn, account_id)?.ok_or(ApiError::NotFound)?;
             let id = current.id;
@@ -354,6 +355,5 @@ pub async fn update_me(
             )?;
             Ok(view(updated))
         })
-    })
-    .await
+        .await
 }

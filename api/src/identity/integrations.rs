@@ -1,8 +1,8 @@
 //! Integration clients (the online calendar, the webshop): their keys and processor details.
 
 use chrono::{DateTime, Utc};
+use persistence::audit;
 use persistence::integrations::{self, Integration, NewIntegration};
-use persistence::{audit, write_transaction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -132,8 +132,9 @@ pub async fn create(
         crate::auth::Principal::Account { id, .. } => Some(id),
         crate::auth::Principal::Integration { .. } => None,
     };
-    let integration = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let integration = state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let new = NewIntegration {
                 name: body.name.trim(),
@@ -157,8 +158,7 @@ pub async fn create(
             audit::append(conn, entry, now)?;
             Ok::<_, ApiError>(integration)
         })
-    })
-    .await?;
+        .await?;
     Ok(CreatedIntegration {
         integration: integration.into(),
         api_key,
@@ -184,8 +184,9 @@ pub async fn list(
 }
 
 pub async fn revoke(state: &AppState, caller: Caller, id: Uuid) -> Result<(), ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             if !integrations::revoke(conn, id, now)? {
                 return Err(ApiError::NotFound);
@@ -202,6 +203,5 @@ pub async fn revoke(state: &AppState, caller: Caller, id: Uuid) -> Result<(), Ap
             )?;
             Ok(())
         })
-    })
-    .await
+        .await
 }

@@ -5,8 +5,8 @@ use chrono::Utc;
 use domain::EmailAddress;
 use domain::audit::ActorKind;
 use persistence::accounts::{self, Account};
+use persistence::audit;
 use persistence::login_events::{self, LoginOutcome, NewLoginEvent};
-use persistence::{audit, write_transaction};
 
 use super::sessions::{self, TokenResponse};
 use crate::auth::{RequestMeta, passwords, secrets, throttle};
@@ -70,8 +70,9 @@ pub async fn login(
     };
 
     let state_for_db = state.clone();
-    let tokens = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let tokens = state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             login_events::record(
                 conn,
@@ -102,8 +103,7 @@ pub async fn login(
             audit::append(conn, entry, now)?;
             Ok::<_, ApiError>(Some(tokens))
         })
-    })
-    .await?;
+        .await?;
     tokens.ok_or(BAD_CREDENTIALS)
 }
 

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use domain::{EmailAddress, NewPassword};
 use persistence::login_events::{self, LoginOutcome, NewLoginEvent};
-use persistence::{accounts, audit, refresh_tokens, write_transaction};
+use persistence::{accounts, audit, refresh_tokens};
 
 use super::sessions::{self, TokenResponse};
 use crate::auth::{Authenticated, Principal, passwords, secrets, throttle};
@@ -83,8 +83,9 @@ pub async fn change(
     let hash = passwords::hash(new_password.expose().to_owned()).await?;
 
     let state_for_db = state.clone();
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             accounts::set_password(conn, id, &hash, None, now)?;
             refresh_tokens::revoke_account(conn, id, None, now)?;
@@ -101,6 +102,5 @@ pub async fn change(
             )?;
             Ok(tokens)
         })
-    })
-    .await
+        .await
 }

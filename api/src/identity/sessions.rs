@@ -3,14 +3,13 @@
 use chrono::{DateTime, Utc};
 use persistence::accounts::{self, Account};
 use persistence::refresh_tokens::{self, NewRefreshToken, Presented};
-use persistence::{AnyConnection, DbError, audit, write_transaction};
+use persistence::{AnyConnection, DbError, audit};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::tokens::AccessClaims;
 use crate::auth::{Authenticated, Principal, RequestMeta, secrets};
-use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -88,8 +87,9 @@ pub async fn refresh(
 ) -> Result<TokenResponse, ApiError> {
     let hash = secrets::sha256_hex(refresh_token);
     let state_for_db = state.clone();
-    let issued = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let issued = state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             match refresh_tokens::consume(conn, &hash, now)? {
                 Presented::Invalid => Ok(None),
@@ -130,8 +130,7 @@ pub async fn refresh(
                 }
             }
         })
-    })
-    .await?;
+        .await?;
     issued.ok_or(ApiError::Unauthorized(
         "the refresh token is invalid, expired or revoked",
     ))
@@ -143,8 +142,9 @@ pub async fn logout(state: &AppState, caller: Authenticated) -> Result<(), ApiEr
     let Principal::Account { id, session_id, .. } = caller.principal else {
         return Err(ApiError::Forbidden);
     };
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             refresh_tokens::revoke_family(conn, session_id, now)?;
             audit::append(
@@ -159,6 +159,5 @@ pub async fn logout(state: &AppState, caller: Authenticated) -> Result<(), ApiEr
             )?;
             Ok(())
         })
-    })
-    .await
+        .await
 }

@@ -6,7 +6,7 @@ use domain::{DisplayName, EmailAddress, Role};
 use persistence::accounts::{
     self, Account, AccountChanges, AccountFilter, NewAccount, UpdateError,
 };
-use persistence::{DbError, audit, refresh_tokens, write_transaction};
+use persistence::{DbError, audit, refresh_tokens};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -131,8 +131,9 @@ pub async fn create(
         display_name,
         role: body.role.into(),
     };
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             // Look first: after a unique violation PostgreSQL accepts no further query in the
             // transaction. The constraint still decides a race between two creates.
@@ -153,8 +154,7 @@ pub async fn create(
             )?;
             Ok(account.into())
         })
-    })
-    .await
+        .await
 }
 
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<StaffMember, ApiError> {
@@ -163,7 +163,7 @@ pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<StaffMemb
     })
     .await?;
     let entry = caller.audit("staff.read", "account", Some(id.to_string()), Some(id));
-    state.audit.append(entry).await?;
+    state.writer.audit(entry).await?;
     Ok(account.into())
 }
 
@@ -183,8 +183,8 @@ pub async fn list(
     })
     .await?;
     state
-        .audit
-        .append(caller.audit("staff.list", "account", None, None))
+        .writer
+        .audit(caller.audit("staff.list", "account", None, None))
         .await?;
     Ok(page(rows, limit, |a| a.id.to_string(), StaffMember::from))
 }
@@ -206,8 +206,9 @@ pub async fn update(
         role: body.role.map(Role::from),
         active: body.active,
     };
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let current = not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)?;
             let stops_being_admin = current.role == Role::Admin
@@ -237,8 +238,7 @@ pub async fn update(
             )?;
             Ok(updated.into())
         })
-    })
-    .await
+        .await
 }
 
 /// Replaces the account's password with a one-time password and ends its sessions.
@@ -255,8 +255,9 @@ pub async fn issue_one_time_password(
         return Err(ApiError::NotFound);
     }
     let otp = Prepared::new(&state.settings).await?;
-    let expires_at = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let expires_at = state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let expires_at = otp.install(conn, id, now)?;
             let entry = caller.audit(
@@ -268,8 +269,7 @@ pub async fn issue_one_time_password(
             audit::append(conn, entry, now)?;
             Ok::<_, ApiError>((otp, expires_at))
         })
-    })
-    .await?;
+        .await?;
     let (otp, expires_at) = expires_at;
     Ok(otp.shown(expires_at))
 }

@@ -5,14 +5,13 @@ use chrono::{DateTime, Utc};
 use domain::person::age_on;
 use persistence::consents::{self as store, ConsentRow, NewConsent};
 use persistence::messages::Channel;
-use persistence::{AnyConnection, audit, customers, uniikkilista, write_transaction};
+use persistence::{AnyConnection, audit, customers, uniikkilista};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Caller, Principal};
-use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
@@ -185,8 +184,9 @@ pub async fn list(
     caller: Caller,
     customer_id: Option<Uuid>,
 ) -> Result<Consents, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let customer = customer_of(conn, &caller, customer_id)?;
             if customer_id.is_some() {
                 let entry = caller.audit(
@@ -199,8 +199,7 @@ pub async fn list(
             }
             Ok(view(store::history(conn, customer.id)?))
         })
-    })
-    .await
+        .await
 }
 
 /// How a change came in and who gave it.
@@ -219,40 +218,38 @@ pub async fn change(
     version: String,
     provenance: Provenance,
 ) -> Result<Consents, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let now = Utc::now();
-            let customer = customer_of(conn, &caller, customer_id)?;
-            if !store::notice_exists(conn, &version)? {
-                return Err(ApiError::Validation(vec![FieldError::new(
-                    "privacy_notice_version",
-                    "unknown_version",
-                    "is not an edition of the privacy notice (see GET /api/v1/privacy-notice/versions)",
-                )]));
-            }
-            let under_13 = customer.profile.birth_date.is_some_and(|b| age_on(b, now.date_naive()) < 13);
-            let given_by = provenance.given_by.unwrap_or(if under_13 { "guardian" } else { "self" });
-            let recorded_by = match (&caller.principal, provenance.source) {
-                (Principal::Account { id, .. }, source) if source != "self" => Some(*id),
-                _ => None,
-            };
-            let new = NewConsent {
-                customer_id: customer.id,
-                purpose: purpose.as_str(),
-                granted,
-                source: provenance.source,
-                given_by,
-                privacy_notice_version: &version,
-                recorded_by,
-            };
-            store::record(conn, &new, now)?;
-            if let (false, Some(channel)) = (granted, purpose.channel()) {
-                uniikkilista::withdraw_for_customer(conn, customer.id, channel, now)?;
-            }
-            let action = if granted { "consent.give" } else { "consent.withdraw" };
-            audit::append(conn, caller.audit(action, "consent", Some(purpose.as_str().to_owned()), Some(customer.id)), now)?;
-            Ok(view(store::history(conn, customer.id)?))
-        })
+    state.writer.write(move |conn| {
+        let now = Utc::now();
+        let customer = customer_of(conn, &caller, customer_id)?;
+        if !store::notice_exists(conn, &version)? {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "privacy_notice_version",
+                "unknown_version",
+                "is not an edition of the privacy notice (see GET /api/v1/privacy-notice/versions)",
+            )]));
+        }
+        let under_13 = customer.profile.birth_date.is_some_and(|b| age_on(b, now.date_naive()) < 13);
+        let given_by = provenance.given_by.unwrap_or(if under_13 { "guardian" } else { "self" });
+        let recorded_by = match (&caller.principal, provenance.source) {
+            (Principal::Account { id, .. }, source) if source != "self" => Some(*id),
+            _ => None,
+        };
+        let new = NewConsent {
+            customer_id: customer.id,
+            purpose: purpose.as_str(),
+            granted,
+            source: provenance.source,
+            given_by,
+            privacy_notice_version: &version,
+            recorded_by,
+        };
+        store::record(conn, &new, now)?;
+        if let (false, Some(channel)) = (granted, purpose.channel()) {
+            uniikkilista::withdraw_for_customer(conn, customer.id, channel, now)?;
+        }
+        let action = if granted { "consent.give" } else { "consent.withdraw" };
+        audit::append(conn, caller.audit(action, "consent", Some(purpose.as_str().to_owned()), Some(customer.id)), now)?;
+        Ok(view(store::history(conn, customer.id)?))
     })
     .await
 }

@@ -230,6 +230,6 @@ pub async fn export(
         Some(id.to_string()),
         Some(id),
     );
-    state.audit.append(entry).await?;
+    state.writer.audit(entry).await?;
     Ok(document)
 }

@@ -5,7 +5,7 @@ use domain::privacy_request::{
     RequestKind, RequestStatus, due_date, extended_due_date, transition,
 };
 use persistence::privacy_requests::{self as store, Changes, Filter, NewRequest, RequestRow};
-use persistence::{audit, customers, write_transaction};
+use persistence::{audit, customers};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -122,10 +122,10 @@ fn file(
     description: Option<String>,
     verification: Option<String>,
 ) -> impl std::future::Future<Output = Result<RequestView, ApiError>> + 'static {
-    let pool = state.pool.clone();
+    let writer = state.writer.clone();
     async move {
-        db::run(&pool, move |conn| {
-            write_transaction(conn, |conn| {
+        writer
+            .write(move |conn| {
                 let now = Utc::now();
                 let (customer, filed_by, recorded_by) = match (&caller.principal, customer) {
                     (
@@ -171,8 +171,7 @@ fn file(
                 audit::append(conn, entry, now)?;
                 Ok(view(row))
             })
-        })
-        .await
+            .await
     }
 }
 
@@ -240,8 +239,9 @@ pub async fn list(
             .filter(|o| *o)
             .map(|_| Utc::now().date_naive()),
     };
-    let rows = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let rows = state
+        .writer
+        .write(move |conn| {
             let rows = store::list(conn, &filter, after, limit + 1)?;
             audit::append(
                 conn,
@@ -255,14 +255,14 @@ pub async fn list(
             )?;
             Ok::<_, ApiError>(rows)
         })
-    })
-    .await?;
+        .await?;
     Ok(page(rows, limit, |r| r.id.0.to_string(), view))
 }
 
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestView, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
             let entry = caller.audit(
                 "privacy_request.read",
@@ -273,8 +273,7 @@ pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestVi
             audit::append(conn, entry, Utc::now())?;
             Ok(view(row))
         })
-    })
-    .await
+        .await
 }
 
 fn invalid(field: &str, code: &str, message: impl Into<String>) -> ApiError {
@@ -288,8 +287,9 @@ pub async fn update(
     patch: RequestPatch,
     expected: Option<i64>,
 ) -> Result<RequestView, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
             let status = row.status()?;
@@ -353,6 +353,5 @@ pub async fn update(
             }
             Ok(view(store::find(conn, id)?.ok_or(ApiError::NotFound)?))
         })
-    })
-    .await
+        .await
 }

@@ -3,13 +3,11 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use persistence::audit::{self, AuditEvent, AuditFilter};
-use persistence::write_transaction;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller};
-use crate::db;
 use crate::error::ApiError;
 use crate::http::{Page, decode_cursor, page, page_limit};
 use crate::state::AppState;
@@ -104,8 +102,9 @@ pub async fn list_audit_events(
         from: query.from,
         to: query.to,
     };
-    let rows = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let rows = state
+        .writer
+        .write(move |conn| {
             let rows = audit::list(conn, &filter, before, limit + 1)?;
             audit::append(
                 conn,
@@ -114,8 +113,7 @@ pub async fn list_audit_events(
             )?;
             Ok::<_, ApiError>(rows)
         })
-    })
-    .await?;
+        .await?;
     Ok(HttpResponse::Ok().json(page(
         rows,
         limit,

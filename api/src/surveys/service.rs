@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use domain::Role;
 use domain::survey::{Question, QuestionKind, check_answers, check_questions};
-use persistence::{AnyConnection, audit, customers, surveys, write_transaction};
+use persistence::{AnyConnection, audit, customers, surveys};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -39,8 +39,9 @@ pub async fn create(
     body: NewSurvey,
 ) -> Result<SurveyView, ApiError> {
     check_form(&body.questions)?;
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let id = surveys::create(conn, body.kind, body.title.trim(), &body.questions, now)?;
             audit::append(
@@ -54,8 +55,7 @@ pub async fn create(
                     .into(),
             )
         })
-    })
-    .await
+        .await
 }
 
 pub async fn add_version(
@@ -65,8 +65,9 @@ pub async fn add_version(
     body: NewVersion,
 ) -> Result<SurveyView, ApiError> {
     check_form(&body.questions)?;
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let version =
                 surveys::add_version(conn, id, &body.questions, now)?.ok_or(ApiError::NotFound)?;
@@ -81,8 +82,7 @@ pub async fn add_version(
                     .into(),
             )
         })
-    })
-    .await
+        .await
 }
 
 pub async fn get(state: &AppState, id: Uuid, version: Option<i32>) -> Result<SurveyView, ApiError> {
@@ -154,8 +154,9 @@ pub async fn respond(
     id: Uuid,
     body: NewResponse,
 ) -> Result<ResponseView, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let (customer_id, submitted_by) = respondent(conn, &caller, body.customer_id)?;
             if customers::find(conn, customer_id)?.is_some_and(|c| c.restriction.is_some()) {
@@ -182,8 +183,7 @@ pub async fn respond(
             audit::append(conn, entry, now)?;
             Ok::<_, ApiError>(response.into())
         })
-    })
-    .await
+        .await
 }
 
 pub async fn customer_responses(
@@ -191,8 +191,9 @@ pub async fn customer_responses(
     caller: Caller,
     customer_id: Uuid,
 ) -> Result<ResponseList, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             if customers::find(conn, customer_id)?.is_none() {
                 return Err(ApiError::NotFound);
             }
@@ -208,8 +209,7 @@ pub async fn customer_responses(
                 items: items.into_iter().map(Into::into).collect(),
             })
         })
-    })
-    .await
+        .await
 }
 
 pub async fn aggregates(

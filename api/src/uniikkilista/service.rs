@@ -10,7 +10,7 @@ use persistence::sql_types::{DbTime, DbUuid};
 use persistence::uniikkilista::{
     self as store, Filter, NewSubscription, Status, SubscriptionRow, TokenPurpose, Topic,
 };
-use persistence::{AnyConnection, DbError, audit, customers, write_transaction};
+use persistence::{AnyConnection, DbError, audit, customers};
 use uuid::Uuid;
 
 use super::dto::*;
@@ -139,8 +139,9 @@ pub async fn subscribe(
     let mut channels: Vec<ChannelName> = req.channels.clone();
     channels.sort_by_key(|c| *c as u8);
     channels.dedup();
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             store::insert(conn, &new)?;
             let id = new.id.0;
             let language = language_of(&new.language);
@@ -207,8 +208,7 @@ pub async fn subscribe(
             audit::append(conn, entry, now)?;
             Ok::<_, ApiError>(())
         })
-    })
-    .await?;
+        .await?;
     Ok(SubscribeAccepted {
         status: "confirmation_sent",
         channels,
@@ -279,8 +279,9 @@ pub async fn confirm(
     meta: RequestMeta,
 ) -> Result<Confirmed, ApiError> {
     let hash = secrets::sha256_hex(&normalise_token(token));
-    let confirmed = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let confirmed = state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let Some((id, channel)) = store::confirm(conn, &hash, now)? else {
                 return Ok(None);
@@ -296,8 +297,7 @@ pub async fn confirm(
             audit::append(conn, entry, now)?;
             Ok::<_, ApiError>(Some(channel))
         })
-    })
-    .await?;
+        .await?;
     let channel = confirmed.ok_or_else(invalid_token)?;
     Ok(Confirmed {
         status: "confirmed",
@@ -313,8 +313,9 @@ pub async fn unsubscribe(
 ) -> Result<Unsubscribed, ApiError> {
     let hash = secrets::sha256_hex(token.trim());
     let all = scope == Some(UnsubscribeScope::All);
-    let channels = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let channels = state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let Some((id, channels)) = store::unsubscribe(conn, &hash, all, now)? else {
                 return Ok(None);
@@ -330,8 +331,7 @@ pub async fn unsubscribe(
             audit::append(conn, entry, now)?;
             Ok::<_, ApiError>(Some(channels))
         })
-    })
-    .await?;
+        .await?;
     let channels = channels.ok_or_else(invalid_token)?;
     Ok(Unsubscribed {
         status: "unsubscribed",
@@ -356,8 +356,9 @@ pub async fn list(
         }),
         customer_id: query.customer_id,
     };
-    let rows = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let rows = state
+        .writer
+        .write(move |conn| {
             let rows = store::list(conn, &filter, after, limit + 1)?;
             audit::append(
                 conn,
@@ -371,8 +372,7 @@ pub async fn list(
             )?;
             Ok::<_, ApiError>(rows)
         })
-    })
-    .await?;
+        .await?;
     Ok(page(
         rows,
         limit,
@@ -387,8 +387,9 @@ pub async fn link_customer(
     id: Uuid,
     patch: SubscriptionPatch,
 ) -> Result<SubscriptionView, ApiError> {
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             if store::find(conn, id)?.is_none() {
                 return Err(ApiError::NotFound);
@@ -418,8 +419,7 @@ pub async fn link_customer(
             )?;
             Ok(store::find(conn, id)?.ok_or(ApiError::NotFound)?.into())
         })
-    })
-    .await
+        .await
 }
 
 pub async fn send_notice(
@@ -428,8 +428,9 @@ pub async fn send_notice(
     req: NoticeRequest,
 ) -> Result<NoticeQueued, ApiError> {
     let settings = state.settings.clone();
-    db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    state
+        .writer
+        .write(move |conn| {
             let now = Utc::now();
             let queued = enqueue_notice(conn, &settings, req.topic.into(), &req.text, now)?;
             audit::append(
@@ -439,8 +440,7 @@ pub async fn send_notice(
             )?;
             Ok::<_, ApiError>(queued)
         })
-    })
-    .await
+        .await
 }
 
 /// Queues a notice to every subscription with an active channel for `topic`, once per

@@ -173,3 +173,74 @@ async fn concurrent_reads_are_each_audited_once_with_the_chain_intact(app: TestA
 }
 
 on_both_backends!(concurrent_reads_are_each_audited_once_with_the_chain_intact);
+
+/// Concurrent changes share transactions (group commit), yet a change that fails is undone
+/// alone: the others in its batch are kept, each with its own audit entry, and the failures
+/// leave nothing behind.
+async fn a_failed_change_in_a_shared_batch_is_undone_alone(app: TestApp) {
+    let admin = app.admin_session().await;
+    let taken = json!({"first_name": "Jo", "last_name": "Olemassa", "email": "varattu@example.fi"});
+    let first = app
+        .post_json("/api/v1/customers", Some(&admin.access_token), &taken)
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let bodies: Vec<_> = (0..30)
+        .map(|n| {
+            let email = if n % 3 == 0 {
+                "varattu@example.fi".to_owned()
+            } else {
+                format!("erä.{n}@example.fi")
+            };
+            json!({"first_name": "Erä", "last_name": format!("Kirjoittaja{n}"), "email": email})
+        })
+        .collect();
+    let creations = bodies
+        .iter()
+        .map(|body| app.post_json("/api/v1/customers", Some(&admin.access_token), body));
+    let replies = futures_util::future::join_all(creations).await;
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+    let expected: Vec<u16> = (0..30)
+        .map(|n| if n % 3 == 0 { 409 } else { 201 })
+        .collect();
+    assert_eq!(statuses, expected);
+
+    for (n, reply) in replies.iter().enumerate().filter(|(_, r)| r.status == 201) {
+        let id = reply.json()["id"].as_str().unwrap().to_owned();
+        let stored = app
+            .get_as(&format!("/api/v1/customers/{id}"), &admin.access_token)
+            .await;
+        assert_eq!(stored.json()["email"], format!("erä.{n}@example.fi"));
+        let created = app
+            .get_as(
+                &format!("/api/v1/audit-events?subject_id={id}&action=customer.create"),
+                &admin.access_token,
+            )
+            .await
+            .json();
+        assert_eq!(
+            created["items"].as_array().unwrap().len(),
+            1,
+            "customer {n}"
+        );
+    }
+    let all = app
+        .get_as("/api/v1/customers?limit=200", &admin.access_token)
+        .await
+        .json();
+    assert_eq!(
+        all["items"].as_array().unwrap().len(),
+        21,
+        "20 new and the first"
+    );
+    let creations = app
+        .get_as(
+            "/api/v1/audit-events?action=customer.create&limit=200",
+            &admin.access_token,
+        )
+        .await
+        .json();
+    assert_eq!(creations["items"].as_array().unwrap().len(), 21);
+    assert_eq!(verify(&app).first_broken, None);
+}
+
+on_both_backends!(a_failed_change_in_a_shared_batch_is_undone_alone);

@@ -20,14 +20,21 @@ struct NumberValue {
     value: i64,
 }
 
-fn migrations_up_and_are_idempotent(backend: Backend) {
-    let Some(database) = (match backend {
-        Backend::Sqlite => Some(TestDatabase::sqlite()),
-        Backend::Postgres => TestDatabase::postgres(),
-    }) else {
-        return;
+/// A new, empty database of `backend` (dropped with the first value) and a pool on it; `None`
+/// when PostgreSQL is not configured (the skip is announced).
+fn fresh_pool(backend: Backend) -> Option<(TestDatabase, persistence::Pool)> {
+    let database = match backend {
+        Backend::Sqlite => TestDatabase::sqlite(),
+        Backend::Postgres => TestDatabase::postgres()?,
     };
     let pool = persistence::pool::build(database.url(), &Default::default()).unwrap();
+    Some((database, pool))
+}
+
+fn migrations_up_and_are_idempotent(backend: Backend) {
+    let Some((_database, pool)) = fresh_pool(backend) else {
+        return;
+    };
     let mut conn = pool.get().unwrap();
     let applied = persistence::migrations::run_pending(&mut conn).unwrap();
     assert!(!applied.is_empty(), "a fresh database gets every migration");
@@ -189,3 +196,50 @@ on_both_backends!(
     a_duplicate_email_names_the_constraint_on_both_engines,
     a_failed_write_transaction_leaves_nothing_behind,
 );
+
+/// Inside a write transaction, `write_transaction` is a savepoint: a change that fails in the
+/// database (here a unique violation, which on PostgreSQL aborts the transaction) is undone
+/// alone, and the changes around it commit. This is what group commit rests on.
+fn a_nested_write_is_a_savepoint_undone_alone(backend: Backend) {
+    use diesel::connection::SimpleConnection;
+    use persistence::{DbError, write_transaction};
+    let Some((_database, pool)) = fresh_pool(backend) else {
+        return;
+    };
+    let mut conn = pool.get().unwrap();
+    conn.batch_execute("CREATE TABLE batch_probe (n INTEGER PRIMARY KEY)")
+        .unwrap();
+    let insert = |conn: &mut AnyConnection, n: i32| {
+        write_transaction(conn, |conn| {
+            conn.batch_execute(&format!("INSERT INTO batch_probe VALUES ({n})"))?;
+            Ok::<_, DbError>(())
+        })
+    };
+    let outcomes = write_transaction(&mut conn, |conn| {
+        Ok::<_, DbError>(vec![insert(conn, 1), insert(conn, 1), insert(conn, 2)])
+    })
+    .unwrap();
+    assert!(outcomes[0].is_ok() && outcomes[2].is_ok(), "{outcomes:?}");
+    assert!(
+        matches!(outcomes[1], Err(DbError::UniqueViolation { .. })),
+        "{outcomes:?}"
+    );
+    let kept: Vec<i64> =
+        diesel::sql_query("SELECT CAST(n AS BIGINT) AS value FROM batch_probe ORDER BY n")
+            .load::<NumberValue>(&mut *conn)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.value)
+            .collect();
+    assert_eq!(kept, [1, 2]);
+}
+
+#[test]
+fn a_nested_write_is_a_savepoint_on_sqlite() {
+    a_nested_write_is_a_savepoint_undone_alone(Backend::Sqlite);
+}
+
+#[test]
+fn a_nested_write_is_a_savepoint_on_postgres() {
+    a_nested_write_is_a_savepoint_undone_alone(Backend::Postgres);
+}
