@@ -1,25 +1,27 @@
-//! Group commit: every change the server makes goes through one writer thread, which runs the
-//! changes that have queued up together in one transaction, each in a savepoint of its own, and
-//! commits them with one fsync. A request waits until its batch has committed, so nothing is
-//! acknowledged before it is durable; a change that fails is undone alone (its savepoint rolls
-//! back) and the others in its batch still commit. A change and its audit entry share the
-//! batch's transaction, so neither can be kept without the other, and entries keep the order the
-//! changes ran in.
+//! Group commit. On SQLite, which admits one writer at a time, every change the server makes
+//! goes through one writer thread, which runs the changes that have queued up together in one
+//! transaction, each in a savepoint of its own, and commits them with one fsync. A request waits
+//! until its batch has committed, so nothing is acknowledged before it is durable; a change that
+//! fails is undone alone (its savepoint rolls back) and the others in its batch still commit. A
+//! change and its audit entry share the batch's transaction, so neither can be kept without the
+//! other, and entries keep the order the changes ran in.
 //!
-//! The audit entries of reads need no savepoint: they are appended together at the end of the
-//! batch, moving the chain head once.
+//! On PostgreSQL changes run concurrently, each in its own transaction on the blocking pool:
+//! there one thread running them in turn measured slower (788 against 1,115 creations/s), since
+//! every statement is a round trip that the others would wait behind.
 //!
-//! On SQLite this turns one fsync per change into one per batch; on PostgreSQL the audit chain
-//! head is locked by every change, so concurrent transactions would take turns anyway.
+//! On both engines the audit entries of reads are group-committed: appended together at the end
+//! of a batch, moving the chain head once.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 
 use chrono::Utc;
 use persistence::audit::{self, NewAuditEvent};
-use persistence::{AnyConnection, DbError, Pool, write_transaction};
+use persistence::{AnyConnection, BackendKind, DbError, Pool, write_transaction};
 use tokio::sync::oneshot;
 
+use crate::db;
 use crate::error::ApiError;
 
 /// The most changes one transaction takes.
@@ -73,6 +75,8 @@ enum Job {
 #[derive(Clone)]
 pub struct Writer {
     queue: mpsc::SyncSender<Job>,
+    /// Set on PostgreSQL: changes bypass the queue.
+    concurrent_changes: Option<Pool>,
 }
 
 impl std::fmt::Debug for Writer {
@@ -82,21 +86,29 @@ impl std::fmt::Debug for Writer {
 }
 
 impl Writer {
-    pub fn start(pool: Pool) -> std::io::Result<Self> {
+    pub fn start(pool: Pool, backend: BackendKind) -> std::io::Result<Self> {
+        let concurrent_changes = (backend == BackendKind::Postgres).then(|| pool.clone());
         let (queue, jobs) = mpsc::sync_channel::<Job>(QUEUE);
         std::thread::Builder::new()
             .name("writer".into())
             .spawn(move || write_batches(&pool, &jobs))?;
-        Ok(Self { queue })
+        Ok(Self {
+            queue,
+            concurrent_changes,
+        })
     }
 
-    /// Runs `change` in the next batch, in a savepoint of its own: rolled back alone when it
-    /// returns an error. Returns its result once the batch has committed.
+    /// Runs `change` in a write transaction of its own (PostgreSQL) or in the next batch, in a
+    /// savepoint of its own (SQLite): rolled back alone when it returns an error. Returns its
+    /// result once it is committed.
     pub async fn write<T, F>(&self, change: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        if let Some(pool) = &self.concurrent_changes {
+            return db::run(pool, move |conn| write_transaction(conn, change)).await;
+        }
         let (reply, answer) = oneshot::channel();
         self.submit(
             Job::Change(Box::new(Pending {

@@ -47,6 +47,10 @@ type Job = Box<dyn FnOnce() + Send>;
 /// shared blocking pool every thread that ever hashed kept its 19 MiB in its malloc arena (the
 /// login benchmark grew the server to 450 MB) and took threads that other requests' database
 /// queries need. Jobs queue in arrival order.
+///
+/// The threads run at nice 10: a burst of logins (or a password-guessing attack) takes the
+/// cores that are idle, but every other request is scheduled first (about nine time slices to
+/// one), so reads keep their latency while logins saturate the hashing threads.
 static HASHERS: LazyLock<mpsc::Sender<Job>> = LazyLock::new(|| {
     let (sender, jobs) = mpsc::channel::<Job>();
     let jobs = Arc::new(Mutex::new(jobs));
@@ -56,6 +60,9 @@ static HASHERS: LazyLock<mpsc::Sender<Job>> = LazyLock::new(|| {
         let spawned = std::thread::Builder::new()
             .name(format!("argon2-{n}"))
             .spawn(move || {
+                if let Err(error) = yield_to_requests() {
+                    tracing::warn!(%error, "cannot lower the priority of a password-hashing thread");
+                }
                 loop {
                     let job = match jobs.lock() {
                         Ok(jobs) => jobs.recv(),
@@ -72,6 +79,16 @@ static HASHERS: LazyLock<mpsc::Sender<Job>> = LazyLock::new(|| {
     }
     sender
 });
+
+/// Lowers the calling thread to nice 10 (`Crossplatform(22)` is nice 10 on Linux, where the
+/// crate maps 0..=99 onto nice 19..=-20).
+fn yield_to_requests() -> Result<(), thread_priority::Error> {
+    let nice_10 = thread_priority::ThreadPriorityValue::try_from(22u8)
+        .map_err(|_| thread_priority::Error::Priority("22 is a valid priority"))?;
+    thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Crossplatform(
+        nice_10,
+    ))
+}
 
 /// Runs one argon2 computation on a hashing thread and waits for it without blocking a worker.
 async fn on_a_core<T: Send + 'static>(
@@ -118,6 +135,35 @@ mod tests {
         assert!(verify_now(Some(&phc), "laulan aina aamulla"));
         assert!(!verify_now(Some(&phc), "laulan aina illalla"));
         assert_ne!(phc, hash_now("laulan aina aamulla").unwrap(), "salted");
+    }
+
+    /// Reads the nice value of every thread of this process whose name starts with `prefix`
+    /// (field 19 of /proc/self/task/<tid>/stat).
+    #[cfg(target_os = "linux")]
+    fn nice_of_threads(prefix: &str) -> Vec<i32> {
+        let mut found = Vec::new();
+        for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+            let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            if !comm.starts_with(prefix) {
+                continue;
+            }
+            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap();
+            let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+            let nice = after_name.split(' ').nth(16).unwrap().parse().unwrap();
+            found.push(nice);
+        }
+        found
+    }
+
+    #[cfg(target_os = "linux")]
+    #[actix_web::test]
+    async fn hashing_threads_yield_to_requests() {
+        verify(None, "a password nobody has".to_owned())
+            .await
+            .unwrap();
+        let nice = nice_of_threads("argon2-");
+        assert!(!nice.is_empty(), "the hashing threads run");
+        assert!(nice.iter().all(|n| *n == 10), "{nice:?}");
     }
 
     #[test]
