@@ -14,6 +14,6 @@ pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub signing_key: SigningKey,
-    /// Runs every change, and the audit entries of reads, in group-committed batches.
+    /// Where every change and every read's audit entry is written (group commit; see `writer`).
     pub writer: Writer,
 }

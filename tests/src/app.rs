@@ -167,6 +167,19 @@ impl TestApp {
         Self::send(self.authed(Method::GET, path, token), None).await
     }
 
+    /// The audit log's entries matching `filter` (query parameters such as
+    /// `action=customer.read&subject_id=…`), newest first, at most 200; `token` must be an admin's.
+    pub async fn audit_entries(&self, token: &str, filter: &str) -> Vec<serde_json::Value> {
+        let reply = self
+            .get_as(&format!("/api/v1/audit-events?limit=200&{filter}"), token)
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Sends `body` as JSON, with a bearer token when given.
     pub async fn send_json(
         &self,

@@ -140,16 +140,12 @@ pub async fn create(
         .await
 }
 
-/// A staff read: the customer is read outside any write transaction, and the response waits for
-/// the read's audit entry to be committed (group-committed with concurrent reads).
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<CustomerView, ApiError> {
-    let reader = caller.clone();
-    let customer = db::run(&state.pool, move |conn| {
-        visible(&reader, customers::find(conn, id)?)
+    let entry = caller.audit("customer.read", "customer", Some(id.to_string()), Some(id));
+    let customer = db::read_audited(state, entry, move |conn| {
+        visible(&caller, customers::find(conn, id)?)
     })
     .await?;
-    let entry = caller.audit("customer.read", "customer", Some(id.to_string()), Some(id));
-    state.writer.audit(entry).await?;
     Ok(view(customer))
 }
 
@@ -166,7 +162,8 @@ pub async fn list(
         CustomerScope::TaughtBy(_) => Vec::new(),
         CustomerScope::All => {
             let search = q.as_deref().map(Search::new);
-            let rows = db::run(&state.pool, move |conn| {
+            let entry = caller.audit("customer.list", "customer", None, None);
+            db::read_audited(state, entry, move |conn| {
                 Ok(customers::list(
                     conn,
                     search.as_ref(),
@@ -174,12 +171,7 @@ pub async fn list(
                     limit + 1,
                 )?)
             })
-            .await?;
-            state
-                .writer
-                .audit(caller.audit("customer.list", "customer", None, None))
-                .await?;
-            rows
+            .await?
         }
     };
     Ok(page(rows, limit, |c| c.sort_key.to_string(), view))

@@ -158,12 +158,11 @@ pub async fn create(
 }
 
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<StaffMember, ApiError> {
-    let account = db::run(&state.pool, move |conn| {
+    let entry = caller.audit("staff.read", "account", Some(id.to_string()), Some(id));
+    let account = db::read_audited(state, entry, move |conn| {
         not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)
     })
     .await?;
-    let entry = caller.audit("staff.read", "account", Some(id.to_string()), Some(id));
-    state.writer.audit(entry).await?;
     Ok(account.into())
 }
 
@@ -178,14 +177,11 @@ pub async fn list(
         staff_only: true,
         ..filter
     };
-    let rows = db::run(&state.pool, move |conn| {
+    let entry = caller.audit("staff.list", "account", None, None);
+    let rows = db::read_audited(state, entry, move |conn| {
         Ok(accounts::list(conn, &filter, after, limit + 1)?)
     })
     .await?;
-    state
-        .writer
-        .audit(caller.audit("staff.list", "account", None, None))
-        .await?;
     Ok(page(rows, limit, |a| a.id.to_string(), StaffMember::from))
 }
 

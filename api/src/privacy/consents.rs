@@ -12,6 +12,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Caller, Principal};
+use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
@@ -184,22 +185,23 @@ pub async fn list(
     caller: Caller,
     customer_id: Option<Uuid>,
 ) -> Result<Consents, ApiError> {
-    state
-        .writer
-        .write(move |conn| {
-            let customer = customer_of(conn, &caller, customer_id)?;
-            if customer_id.is_some() {
-                let entry = caller.audit(
-                    "consent.read",
-                    "customer",
-                    Some(customer.id.to_string()),
-                    Some(customer.id),
-                );
-                audit::append(conn, entry, Utc::now())?;
-            }
-            Ok(view(store::history(conn, customer.id)?))
-        })
-        .await
+    let reader = caller.clone();
+    let (subject, history) = db::run(&state.pool, move |conn| {
+        let customer = customer_of(conn, &reader, customer_id)?;
+        Ok((customer.id, store::history(conn, customer.id)?))
+    })
+    .await?;
+    // Staff reading someone's consents is audited; a person reading their own is not.
+    if customer_id.is_some() {
+        let entry = caller.audit(
+            "consent.read",
+            "customer",
+            Some(subject.to_string()),
+            Some(subject),
+        );
+        state.writer.audit(entry).await?;
+    }
+    Ok(view(history))
 }
 
 /// How a change came in and who gave it.

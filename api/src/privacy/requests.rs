@@ -239,41 +239,32 @@ pub async fn list(
             .filter(|o| *o)
             .map(|_| Utc::now().date_naive()),
     };
-    let rows = state
-        .writer
-        .write(move |conn| {
-            let rows = store::list(conn, &filter, after, limit + 1)?;
-            audit::append(
-                conn,
-                caller.audit(
-                    "privacy_request.list",
-                    "privacy_request",
-                    None,
-                    filter.customer_id,
-                ),
-                Utc::now(),
-            )?;
-            Ok::<_, ApiError>(rows)
-        })
-        .await?;
+    let entry = caller.audit(
+        "privacy_request.list",
+        "privacy_request",
+        None,
+        filter.customer_id,
+    );
+    let rows = db::read_audited(state, entry, move |conn| {
+        Ok(store::list(conn, &filter, after, limit + 1)?)
+    })
+    .await?;
     Ok(page(rows, limit, |r| r.id.0.to_string(), view))
 }
 
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestView, ApiError> {
-    state
-        .writer
-        .write(move |conn| {
-            let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            let entry = caller.audit(
-                "privacy_request.read",
-                "privacy_request",
-                Some(id.to_string()),
-                Some(row.customer_id.0),
-            );
-            audit::append(conn, entry, Utc::now())?;
-            Ok(view(row))
-        })
-        .await
+    let row = db::run(&state.pool, move |conn| {
+        store::find(conn, id)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
+    let entry = caller.audit(
+        "privacy_request.read",
+        "privacy_request",
+        Some(id.to_string()),
+        Some(row.customer_id.0),
+    );
+    state.writer.audit(entry).await?;
+    Ok(view(row))
 }
 
 fn invalid(field: &str, code: &str, message: impl Into<String>) -> ApiError {

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller};
+use crate::db;
 use crate::error::ApiError;
 use crate::http::{Page, decode_cursor, page, page_limit};
 use crate::state::AppState;
@@ -102,18 +103,11 @@ pub async fn list_audit_events(
         from: query.from,
         to: query.to,
     };
-    let rows = state
-        .writer
-        .write(move |conn| {
-            let rows = audit::list(conn, &filter, before, limit + 1)?;
-            audit::append(
-                conn,
-                caller.audit("audit_events.list", "audit_event", None, filter.subject_id),
-                Utc::now(),
-            )?;
-            Ok::<_, ApiError>(rows)
-        })
-        .await?;
+    let entry = caller.audit("audit_events.list", "audit_event", None, filter.subject_id);
+    let rows = db::read_audited(&state, entry, move |conn| {
+        Ok(audit::list(conn, &filter, before, limit + 1)?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page(
         rows,
         limit,

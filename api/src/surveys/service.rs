@@ -191,25 +191,22 @@ pub async fn customer_responses(
     caller: Caller,
     customer_id: Uuid,
 ) -> Result<ResponseList, ApiError> {
-    state
-        .writer
-        .write(move |conn| {
-            if customers::find(conn, customer_id)?.is_none() {
-                return Err(ApiError::NotFound);
-            }
-            let items = surveys::responses_of_customer(conn, customer_id)?;
-            let entry = caller.audit(
-                "customer.survey_responses.read",
-                "customer",
-                Some(customer_id.to_string()),
-                Some(customer_id),
-            );
-            audit::append(conn, entry, Utc::now())?;
-            Ok(ResponseList {
-                items: items.into_iter().map(Into::into).collect(),
-            })
-        })
-        .await
+    let entry = caller.audit(
+        "customer.survey_responses.read",
+        "customer",
+        Some(customer_id.to_string()),
+        Some(customer_id),
+    );
+    let items = db::read_audited(state, entry, move |conn| {
+        if customers::find(conn, customer_id)?.is_none() {
+            return Err(ApiError::NotFound);
+        }
+        Ok(surveys::responses_of_customer(conn, customer_id)?)
+    })
+    .await?;
+    Ok(ResponseList {
+        items: items.into_iter().map(Into::into).collect(),
+    })
 }
 
 pub async fn aggregates(

@@ -356,23 +356,16 @@ pub async fn list(
         }),
         customer_id: query.customer_id,
     };
-    let rows = state
-        .writer
-        .write(move |conn| {
-            let rows = store::list(conn, &filter, after, limit + 1)?;
-            audit::append(
-                conn,
-                caller.audit(
-                    "uniikkilista.list",
-                    "uniikkilista_subscription",
-                    None,
-                    filter.customer_id,
-                ),
-                Utc::now(),
-            )?;
-            Ok::<_, ApiError>(rows)
-        })
-        .await?;
+    let entry = caller.audit(
+        "uniikkilista.list",
+        "uniikkilista_subscription",
+        None,
+        filter.customer_id,
+    );
+    let rows = db::read_audited(state, entry, move |conn| {
+        Ok(store::list(conn, &filter, after, limit + 1)?)
+    })
+    .await?;
     Ok(page(
         rows,
         limit,

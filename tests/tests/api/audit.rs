@@ -174,57 +174,47 @@ async fn concurrent_reads_are_each_audited_once_with_the_chain_intact(app: TestA
 
 on_both_backends!(concurrent_reads_are_each_audited_once_with_the_chain_intact);
 
-/// Concurrent changes share transactions (group commit), yet a change that fails is undone
-/// alone: the others in its batch are kept, each with its own audit entry, and the failures
-/// leave nothing behind.
+/// Concurrent changes (on SQLite sharing transactions: group commit) are each kept or refused
+/// alone: every accepted one is stored with its own audit entry, the refused ones leave nothing.
 async fn a_failed_change_in_a_shared_batch_is_undone_alone(app: TestApp) {
     let admin = app.admin_session().await;
+    let token = admin.access_token.as_str();
     let taken = json!({"first_name": "Jo", "last_name": "Olemassa", "email": "varattu@example.fi"});
     let first = app
-        .post_json("/api/v1/customers", Some(&admin.access_token), &taken)
+        .post_json("/api/v1/customers", Some(token), &taken)
         .await;
     assert_eq!(first.status, 201, "{}", first.text());
+    let email = |n: usize| {
+        if n.is_multiple_of(3) {
+            "varattu@example.fi".to_owned()
+        } else {
+            format!("erä.{n}@example.fi")
+        }
+    };
     let bodies: Vec<_> = (0..30)
-        .map(|n| {
-            let email = if n % 3 == 0 {
-                "varattu@example.fi".to_owned()
-            } else {
-                format!("erä.{n}@example.fi")
-            };
-            json!({"first_name": "Erä", "last_name": format!("Kirjoittaja{n}"), "email": email})
-        })
+        .map(|n| json!({"first_name": "Erä", "last_name": format!("Kirjoittaja{n}"), "email": email(n)}))
         .collect();
     let creations = bodies
         .iter()
-        .map(|body| app.post_json("/api/v1/customers", Some(&admin.access_token), body));
+        .map(|body| app.post_json("/api/v1/customers", Some(token), body));
     let replies = futures_util::future::join_all(creations).await;
     let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
-    let expected: Vec<u16> = (0..30)
-        .map(|n| if n % 3 == 0 { 409 } else { 201 })
+    let expected: Vec<u16> = (0..30_usize)
+        .map(|n| if n.is_multiple_of(3) { 409 } else { 201 })
         .collect();
     assert_eq!(statuses, expected);
 
     for (n, reply) in replies.iter().enumerate().filter(|(_, r)| r.status == 201) {
         let id = reply.json()["id"].as_str().unwrap().to_owned();
-        let stored = app
-            .get_as(&format!("/api/v1/customers/{id}"), &admin.access_token)
-            .await;
-        assert_eq!(stored.json()["email"], format!("erä.{n}@example.fi"));
+        let stored = app.get_as(&format!("/api/v1/customers/{id}"), token).await;
+        assert_eq!(stored.json()["email"], email(n));
         let created = app
-            .get_as(
-                &format!("/api/v1/audit-events?subject_id={id}&action=customer.create"),
-                &admin.access_token,
-            )
-            .await
-            .json();
-        assert_eq!(
-            created["items"].as_array().unwrap().len(),
-            1,
-            "customer {n}"
-        );
+            .audit_entries(token, &format!("subject_id={id}&action=customer.create"))
+            .await;
+        assert_eq!(created.len(), 1, "customer {n}");
     }
     let all = app
-        .get_as("/api/v1/customers?limit=200", &admin.access_token)
+        .get_as("/api/v1/customers?limit=200", token)
         .await
         .json();
     assert_eq!(
@@ -232,15 +222,74 @@ async fn a_failed_change_in_a_shared_batch_is_undone_alone(app: TestApp) {
         21,
         "20 new and the first"
     );
-    let creations = app
-        .get_as(
-            "/api/v1/audit-events?action=customer.create&limit=200",
-            &admin.access_token,
-        )
-        .await
-        .json();
-    assert_eq!(creations["items"].as_array().unwrap().len(), 21);
+    let creations = app.audit_entries(token, "action=customer.create").await;
+    assert_eq!(creations.len(), 21);
     assert_eq!(verify(&app).first_broken, None);
 }
 
-on_both_backends!(a_failed_change_in_a_shared_batch_is_undone_alone);
+/// Every staff read of a person's data leaves an entry naming the person, durable before the
+/// answer: these reads take their data outside the writer and wait for the entry's batch.
+async fn staff_reads_of_a_persons_data_are_audited_with_the_person(app: TestApp) {
+    let admin = app.admin_session().await;
+    let token = admin.access_token.as_str();
+    let (customer, _) = app
+        .customer_with_login(token, "luettava@example.fi", json!({}))
+        .await;
+    let body = json!({"customer_id": customer, "kind": "access", "identity_verification": "Henkilökortti tarkistettu"});
+    let request = app
+        .post_json("/api/v1/privacy-requests", Some(token), &body)
+        .await;
+    assert_eq!(request.status, 201, "{}", request.text());
+    let request_id = request.json()["id"].as_str().unwrap().to_owned();
+
+    let reads = [
+        (format!("/api/v1/customers/{customer}"), "customer.read"),
+        (
+            format!("/api/v1/customers/{customer}/consents"),
+            "consent.read",
+        ),
+        (
+            format!("/api/v1/customers/{customer}/survey-responses"),
+            "customer.survey_responses.read",
+        ),
+        (
+            format!("/api/v1/customers/{customer}/export"),
+            "customer.export",
+        ),
+        (
+            format!("/api/v1/privacy-requests?customer_id={customer}"),
+            "privacy_request.list",
+        ),
+        (
+            format!("/api/v1/privacy-requests/{request_id}"),
+            "privacy_request.read",
+        ),
+        (
+            format!("/api/v1/uniikkilista/subscriptions?customer_id={customer}"),
+            "uniikkilista.list",
+        ),
+        (
+            format!("/api/v1/audit-events?subject_id={customer}"),
+            "audit_events.list",
+        ),
+    ];
+    for (path, action) in reads {
+        let reply = app.get_as(&path, token).await;
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+        let entries = app
+            .audit_entries(token, &format!("subject_id={customer}&action={action}"))
+            .await;
+        assert!(!entries.is_empty(), "{path} left no `{action}` entry");
+        assert_eq!(
+            entries[0]["actor_id"],
+            admin.account_id.to_string(),
+            "{path}"
+        );
+    }
+    assert_eq!(verify(&app).first_broken, None);
+}
+
+on_both_backends!(
+    a_failed_change_in_a_shared_batch_is_undone_alone,
+    staff_reads_of_a_persons_data_are_audited_with_the_person,
+);
