@@ -11,7 +11,12 @@
 //! every statement is a round trip that the others would wait behind.
 //!
 //! On both engines the audit entries of reads are group-committed: appended together at the end
-//! of a batch, moving the chain head once.
+//! of a batch, moving the chain head once. A read takes its data on the blocking pool, outside
+//! the writer, and then waits for [`Writer::audit`].
+//!
+//! Maintenance work that is long or must follow its own commit (erasure, which then truncates
+//! the WAL; retention; the delivery dispatcher's claims; seeding) keeps its own transactions; on
+//! SQLite it takes turns with the writer through the process-wide writer lock.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
@@ -226,5 +231,36 @@ fn failure(error: &DbError) -> ApiError {
         other => ApiError::Internal(anyhow::anyhow!(
             "the batch holding this change was not committed: {other}"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use persistence::pool::{self, DatabaseUrl, PoolSettings};
+
+    use super::*;
+
+    fn sqlite_writer(dir: &tempfile::TempDir) -> Writer {
+        let url = DatabaseUrl::parse(dir.path().join("w.db").to_str().unwrap()).unwrap();
+        let pool = pool::build(&url, &PoolSettings::default()).unwrap();
+        persistence::migrations::run_pending(&mut pool.get().unwrap()).unwrap();
+        Writer::start(pool, BackendKind::Sqlite).unwrap()
+    }
+
+    #[actix_web::test]
+    async fn a_change_that_panics_fails_alone_and_the_writer_keeps_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = sqlite_writer(&dir);
+        let panicked = writer
+            .write(|_| -> Result<(), ApiError> { panic!("a bug in a change") })
+            .await;
+        assert!(
+            matches!(panicked, Err(ApiError::Internal(_))),
+            "{panicked:?}"
+        );
+        let counted = writer
+            .write(|conn| Ok(persistence::customers::count(conn)?))
+            .await;
+        assert!(matches!(counted, Ok(0)), "{counted:?}");
     }
 }

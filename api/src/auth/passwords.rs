@@ -83,8 +83,7 @@ static HASHERS: LazyLock<mpsc::Sender<Job>> = LazyLock::new(|| {
 /// Lowers the calling thread to nice 10 (`Crossplatform(22)` is nice 10 on Linux, where the
 /// crate maps 0..=99 onto nice 19..=-20).
 fn yield_to_requests() -> Result<(), thread_priority::Error> {
-    let nice_10 = thread_priority::ThreadPriorityValue::try_from(22u8)
-        .map_err(|_| thread_priority::Error::Priority("22 is a valid priority"))?;
+    let nice_10 = thread_priority::ThreadPriorityValue::try_from(22u8).expect("22 is in 0..=99");
     thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Crossplatform(
         nice_10,
     ))
