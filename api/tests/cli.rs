@@ -110,10 +110,13 @@ fn migrate_creates_the_default_sqlite_database_and_is_idempotent() {
 
 /// Starts `serve` on a free port with one extra setting; returns the process, what it printed
 /// up to the docs URL, and the address it listens on.
-fn serve(dir: &std::path::Path, setting: (&str, &str)) -> (std::process::Child, String, String) {
+fn serve(
+    dir: &std::path::Path,
+    settings: &[(&str, &str)],
+) -> (std::process::Child, String, String) {
     let mut child = uniikki(dir)
         .env("UNIIKKI_LISTEN", "127.0.0.1:0")
-        .env(setting.0, setting.1)
+        .envs(settings.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -144,7 +147,7 @@ fn serve(dir: &std::path::Path, setting: (&str, &str)) -> (std::process::Child, 
 #[test]
 fn serve_logs_json_lines_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let (child, printed, address) = serve(dir.path(), ("UNIIKKI_LOG_FORMAT", "json"));
+    let (child, printed, address) = serve(dir.path(), &[("UNIIKKI_LOG_FORMAT", "json")]);
     assert!(
         printed.contains("Created the first admin account: admin@uniikkiaani.fi"),
         "{printed}"
@@ -328,15 +331,42 @@ fn field(body: &str, name: &str) -> String {
         .to_owned()
 }
 
+#[test]
+fn no_password_token_email_or_phone_reaches_the_logs_on_sqlite() {
+    let database = tests::TestDatabase::sqlite();
+    let url = database
+        .url()
+        .sqlite_path()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    canary_flow(&url);
+}
+
+/// PostgreSQL's own error messages quote the values they reject, so the flow runs there too.
+#[test]
+fn no_password_token_email_or_phone_reaches_the_logs_on_postgres() {
+    let Some(database) = tests::TestDatabase::postgres() else {
+        return;
+    };
+    let persistence::DatabaseUrl::Postgres(url) = database.url() else {
+        unreachable!("a PostgreSQL database")
+    };
+    canary_flow(url);
+}
+
 /// A whole flow at debug level with canary values — passwords, tokens, an email, a phone
 /// number — none of which may reach the logs, in any form.
-#[test]
-fn no_password_token_email_or_phone_reaches_the_logs() {
+fn canary_flow(database_url: &str) {
     const PASSWORD: &str = "kanarialintu laulaa 7";
     const EMAIL: &str = "kanaria.lintu@example.fi";
     const PHONE: &str = "+358409871234";
     let dir = tempfile::tempdir().unwrap();
-    let (child, printed, address) = serve(dir.path(), ("UNIIKKI_LOG", "debug"));
+    let (child, printed, address) = serve(
+        dir.path(),
+        &[("UNIIKKI_LOG", "debug"), ("DATABASE_URL", database_url)],
+    );
     let one_time = printed
         .lines()
         .find_map(|line| line.split_once("): ").map(|(_, p)| p.trim().to_owned()))
