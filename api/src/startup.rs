@@ -112,9 +112,15 @@ impl Application {
         })
         .client_request_timeout(request_timeout)
         .shutdown_timeout(settings.shutdown_timeout_secs);
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
+        let workers = settings.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+        });
+        // As many blocking threads as pooled connections: more would only wait for a
+        // connection, each keeping its own allocator cache, and switch places on two cores.
+        let pool_size = usize::try_from(settings.db_pool_size).unwrap_or(usize::MAX);
+        server = server
+            .workers(workers)
+            .worker_max_blocking_threads(pool_size.div_ceil(workers).max(1));
         let server = server.listen(listener)?.run();
         Ok(Self {
             port,
