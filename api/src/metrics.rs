@@ -1,8 +1,18 @@
-//! Prometheus metrics: request counts and latencies by route, and database pool usage.
+//! Prometheus metrics: request counts and latencies by route, database pool usage, and the
+//! writer's group commits.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
 };
+
+/// How the writer's batches go: how long each takes to run and commit, and how many changes and
+/// read audit entries it carries. Batch time × batches per second near 1 means the one writer is
+/// what limits throughput (what the benchmark found on SQLite).
+#[derive(Clone)]
+pub struct BatchMetrics {
+    pub seconds: Histogram,
+    pub size: Histogram,
+}
 
 /// The server's metrics, registered once per server and shared by every worker.
 #[derive(Clone)]
@@ -11,6 +21,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    batches: BatchMetrics,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -43,11 +54,33 @@ impl Metrics {
             &["state"],
         )
         .expect("valid metric");
+        let batches = BatchMetrics {
+            seconds: Histogram::with_opts(
+                HistogramOpts::new(
+                    "db_write_batch_seconds",
+                    "Time the writer took to run and commit one batch",
+                )
+                .buckets(vec![
+                    0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5,
+                ]),
+            )
+            .expect("valid metric"),
+            size: Histogram::with_opts(
+                HistogramOpts::new(
+                    "db_write_batch_size",
+                    "Changes and read audit entries committed together in one batch",
+                )
+                .buckets(vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]),
+            )
+            .expect("valid metric"),
+        };
         let registry = Registry::new();
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(pool.clone()),
+            Box::new(batches.seconds.clone()),
+            Box::new(batches.size.clone()),
         ] {
             registry
                 .register(collector)
@@ -58,7 +91,13 @@ impl Metrics {
             requests,
             latency,
             pool,
+            batches,
         }
+    }
+
+    /// What the writer reports its batches to.
+    pub fn batches(&self) -> BatchMetrics {
+        self.batches.clone()
     }
 
     /// Counts one served request. `route` is the matched pattern (`/api/v1/customers/{id}`),

@@ -77,8 +77,12 @@ impl Application {
             pool: pool.clone(),
             settings: settings.clone(),
             signing_key,
-            writer: Writer::start(pool.clone(), settings.database_url.kind())
-                .context("cannot start the writer")?,
+            writer: Writer::start(
+                pool.clone(),
+                settings.database_url.kind(),
+                metrics.batches(),
+            )
+            .context("cannot start the writer")?,
         });
 
         delivery::spawn_dispatcher(pool.clone(), transports, settings.clone());

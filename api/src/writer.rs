@@ -20,6 +20,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
+use std::time::Instant;
 
 use chrono::Utc;
 use persistence::audit::{self, NewAuditEvent};
@@ -28,6 +29,7 @@ use tokio::sync::oneshot;
 
 use crate::db;
 use crate::error::ApiError;
+use crate::metrics::BatchMetrics;
 
 /// The most changes one transaction takes.
 const MAX_BATCH: usize = 256;
@@ -91,12 +93,12 @@ impl std::fmt::Debug for Writer {
 }
 
 impl Writer {
-    pub fn start(pool: Pool, backend: BackendKind) -> std::io::Result<Self> {
+    pub fn start(pool: Pool, backend: BackendKind, metrics: BatchMetrics) -> std::io::Result<Self> {
         let concurrent_changes = (backend == BackendKind::Postgres).then(|| pool.clone());
         let (queue, jobs) = mpsc::sync_channel::<Job>(QUEUE);
         std::thread::Builder::new()
             .name("writer".into())
-            .spawn(move || write_batches(&pool, &jobs))?;
+            .spawn(move || write_batches(&pool, &jobs, &metrics))?;
         Ok(Self {
             queue,
             concurrent_changes,
@@ -152,7 +154,7 @@ impl Writer {
 
 /// Takes whatever has queued up (at least one job), runs it in one transaction, answers every
 /// request in the batch, and starts over.
-fn write_batches(pool: &Pool, jobs: &mpsc::Receiver<Job>) {
+fn write_batches(pool: &Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics) {
     while let Ok(first) = jobs.recv() {
         let mut batch = Batch::default();
         batch.add(first);
@@ -162,7 +164,7 @@ fn write_batches(pool: &Pool, jobs: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        batch.commit(pool);
+        batch.commit(pool, metrics);
     }
 }
 
@@ -188,8 +190,14 @@ impl Batch {
         self.changes.len() + self.entries.len()
     }
 
-    fn commit(mut self, pool: &Pool) {
+    /// Commits, records the batch, then answers: a request never sees its answer before its
+    /// batch is in the metrics.
+    fn commit(mut self, pool: &Pool, metrics: &BatchMetrics) {
+        let (started, size) = (Instant::now(), self.len());
         let outcome = self.run(pool);
+        metrics.seconds.observe(started.elapsed().as_secs_f64());
+        #[allow(clippy::cast_precision_loss)] // at most MAX_BATCH
+        metrics.size.observe(size as f64);
         if let Err(error) = &outcome
             && !matches!(error, DbError::Unavailable(_))
         {
@@ -244,7 +252,12 @@ mod tests {
         let url = DatabaseUrl::parse(dir.path().join("w.db").to_str().unwrap()).unwrap();
         let pool = pool::build(&url, &PoolSettings::default()).unwrap();
         persistence::migrations::run_pending(&mut pool.get().unwrap()).unwrap();
-        Writer::start(pool, BackendKind::Sqlite).unwrap()
+        Writer::start(
+            pool,
+            BackendKind::Sqlite,
+            crate::metrics::Metrics::new().batches(),
+        )
+        .unwrap()
     }
 
     #[actix_web::test]

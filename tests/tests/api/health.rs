@@ -17,7 +17,17 @@ async fn readyz_answers_ready_when_the_database_is_reachable(app: TestApp) {
 async fn metrics_count_requests_by_route_and_report_the_pool(app: TestApp) {
     app.get("/healthz").await;
     app.get("/nowhere/at/all").await;
+    let office = app.session_as(domain::Role::Admin).await.access_token;
+    // An audited read: its entry is committed in a writer batch.
+    assert_eq!(app.get_as("/api/v1/customers", &office).await.status, 200);
     let text = app.get("/metrics").await.text();
+    let count = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    assert!(count("db_write_batch_seconds_count ") >= 1, "{text}");
+    assert!(count("db_write_batch_size_sum ") >= 1, "{text}");
     assert!(
         text.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"} 1"#),
         "{text}"
