@@ -53,7 +53,8 @@ where
 mod tests {
     use std::time::Duration;
 
-    use persistence::pool::{self, DatabaseUrl, PoolSettings};
+    use ::tests::TestDatabase;
+    use persistence::pool::{self, PoolSettings};
 
     use super::*;
 
@@ -61,14 +62,13 @@ mod tests {
     /// and all are refused within one acquire timeout of asking instead of one after another.
     #[test]
     fn queued_requests_wait_one_acquire_timeout_in_all() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::parse(dir.path().join("q.db").to_str().unwrap()).unwrap();
+        let database = TestDatabase::sqlite();
         let settings = PoolSettings {
             max_size: 1,
             acquire_timeout: Duration::from_millis(400),
             ..PoolSettings::default()
         };
-        let pool = pool::build(&url, &settings).unwrap();
+        let pool = pool::build(database.url(), &settings).unwrap();
         let _held = pool.get().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .max_blocking_threads(1)

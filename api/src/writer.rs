@@ -244,13 +244,13 @@ fn failure(error: &DbError) -> ApiError {
 
 #[cfg(test)]
 mod tests {
-    use persistence::pool::{self, DatabaseUrl, PoolSettings};
+    use ::tests::TestDatabase;
+    use persistence::pool::{self, PoolSettings};
 
     use super::*;
 
-    fn sqlite_writer(dir: &tempfile::TempDir) -> Writer {
-        let url = DatabaseUrl::parse(dir.path().join("w.db").to_str().unwrap()).unwrap();
-        let pool = pool::build(&url, &PoolSettings::default()).unwrap();
+    fn sqlite_writer(database: &TestDatabase) -> Writer {
+        let pool = pool::build(database.url(), &PoolSettings::default()).unwrap();
         persistence::migrations::run_pending(&mut pool.get().unwrap()).unwrap();
         Writer::start(
             pool,
@@ -262,8 +262,8 @@ mod tests {
 
     #[actix_web::test]
     async fn a_change_that_panics_fails_alone_and_the_writer_keeps_writing() {
-        let dir = tempfile::tempdir().unwrap();
-        let writer = sqlite_writer(&dir);
+        let database = TestDatabase::sqlite();
+        let writer = sqlite_writer(&database);
         let panicked = writer
             .write(|_| -> Result<(), ApiError> { panic!("a bug in a change") })
             .await;
