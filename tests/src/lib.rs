@@ -17,6 +17,28 @@ pub use sms_gateway::{ReceivedSms, SmsGateway};
 pub use smtp::{ReceivedMail, SmtpServer};
 pub use uniikkilista::{code_in, token_in};
 
+/// Generates, for each named `fn(Backend)` that needs a database but no server (migrations,
+/// transactions), a module with two tests, `sqlite` and `postgres`. The function itself skips
+/// PostgreSQL when it is not configured, through [`TestDatabase::postgres`] (which says so).
+#[macro_export]
+macro_rules! with_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name($crate::Backend::Sqlite);
+                }
+
+                #[test]
+                fn postgres() {
+                    super::$name($crate::Backend::Postgres);
+                }
+            }
+        )*
+    };
+}
+
 /// Generates, for each named `async fn(TestApp)`, a module with two tests: `sqlite` (always
 /// runs) and `postgres` (runs when `TEST_DATABASE_URL` is set, and says loudly when skipped).
 #[macro_export]

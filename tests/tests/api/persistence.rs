@@ -6,7 +6,7 @@ use diesel::sql_types::{BigInt, Text};
 use persistence::AnyConnection;
 use persistence::schema::accounts;
 use persistence::sql_types::{DbTime, DbUuid};
-use tests::{Backend, TestApp, TestDatabase, on_both_backends};
+use tests::{Backend, TestApp, TestDatabase, on_both_backends, with_both_backends};
 
 #[derive(QueryableByName)]
 struct TextValue {
@@ -45,16 +45,6 @@ fn migrations_up_and_are_idempotent(backend: Backend) {
     );
     let count: i64 = accounts::table.count().get_result(&mut *conn).unwrap();
     assert_eq!(count, 0);
-}
-
-#[test]
-fn migrations_up_on_sqlite() {
-    migrations_up_and_are_idempotent(Backend::Sqlite);
-}
-
-#[test]
-fn migrations_up_on_postgres() {
-    migrations_up_and_are_idempotent(Backend::Postgres);
 }
 
 #[test]
@@ -234,12 +224,7 @@ fn a_nested_write_is_a_savepoint_undone_alone(backend: Backend) {
     assert_eq!(kept, [1, 2]);
 }
 
-#[test]
-fn a_nested_write_is_a_savepoint_on_sqlite() {
-    a_nested_write_is_a_savepoint_undone_alone(Backend::Sqlite);
-}
-
-#[test]
-fn a_nested_write_is_a_savepoint_on_postgres() {
-    a_nested_write_is_a_savepoint_undone_alone(Backend::Postgres);
-}
+with_both_backends!(
+    migrations_up_and_are_idempotent,
+    a_nested_write_is_a_savepoint_undone_alone,
+);
