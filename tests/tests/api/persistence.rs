@@ -47,6 +47,28 @@ fn migrations_up_and_are_idempotent(backend: Backend) {
     assert_eq!(count, 0);
 }
 
+/// How the bundled SQLite is built (`.cargo/config.toml`) is what the benchmark measured: with
+/// the query planner stability guarantee (else every `.first()` is re-prepared on each call,
+/// because SQLite plans with the value bound to `LIMIT ?`), without STAT4 (re-prepared per range
+/// value) and without memory statistics (a global mutex per allocation). Cargo reads that file
+/// only inside the workspace, and an environment variable of the same name overrides it.
+#[test]
+fn sqlite_is_built_the_way_the_benchmark_measured() {
+    let database = TestDatabase::sqlite();
+    let pool = persistence::pool::build(database.url(), &Default::default()).unwrap();
+    let options: BTreeSet<String> =
+        diesel::sql_query("SELECT compile_options AS value FROM pragma_compile_options")
+            .load::<TextValue>(&mut *pool.get().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|row| row.value)
+            .collect();
+    for wanted in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
+        assert!(options.contains(wanted), "{wanted} missing: {options:?}");
+    }
+    assert!(!options.contains("ENABLE_STAT4"), "{options:?}");
+}
+
 #[test]
 fn both_backends_have_the_same_migrations_in_the_same_order() {
     let names = |backend: &str| -> BTreeSet<String> {
