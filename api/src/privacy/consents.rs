@@ -2,6 +2,7 @@
 //! withdrawal stops the processing that rested on it at once.
 
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 use domain::person::age_on;
 use persistence::consents::{self as store, ConsentRow, NewConsent};
 use persistence::messages::Channel;
@@ -187,8 +188,11 @@ pub async fn list(
 ) -> Result<Consents, ApiError> {
     let reader = caller.clone();
     let (subject, history) = db::run(&state.pool, move |conn| {
-        let customer = customer_of(conn, &reader, customer_id)?;
-        Ok((customer.id, store::history(conn, customer.id)?))
+        // A read transaction: the customer and their history from one snapshot.
+        conn.transaction(|conn| {
+            let customer = customer_of(conn, &reader, customer_id)?;
+            Ok((customer.id, store::history(conn, customer.id)?))
+        })
     })
     .await?;
     // Staff reading someone's consents is audited; a person reading their own is not.
