@@ -144,10 +144,15 @@ fn run(command: Command) -> anyhow::Result<()> {
                 let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
                 let report = actix_web::web::block(move || -> anyhow::Result<_> {
                     let mut conn = pool.get().context("cannot connect to the database")?;
-                    Ok(persistence::audit::verify(&mut conn)?)
+                    let report = persistence::audit::verify(&mut conn)?;
+                    Ok((report, persistence::audit::pending_count(&mut conn)?))
                 })
                 .await
                 .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
+                let (report, pending) = report;
+                if pending > 0 {
+                    println!("{pending} recorded entries wait to be chained (a running server chains them within a second, a stopped one when it starts)");
+                }
                 match report.first_broken {
                     None => {
                         println!("audit chain intact: {} entries verified", report.checked);

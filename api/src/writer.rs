@@ -8,22 +8,26 @@
 //!
 //! On PostgreSQL changes run concurrently, each in its own transaction on the blocking pool:
 //! there one thread running them in turn measured slower (788 against 1,115 creations/s), since
-//! every statement is a round trip that the others would wait behind.
+//! every statement is a round trip that the others would wait behind. A change's audit entries
+//! wait in `audit_pending` (see [`audit::append`]); the writer chains them in its next batch, and
+//! the change is answered after that batch has committed.
 //!
 //! On both engines the audit entries of reads are group-committed: appended together at the end
 //! of a batch, moving the chain head once. A read takes its data on the blocking pool, outside
-//! the writer, and then waits for [`Writer::audit`].
+//! the writer, and then waits for [`Writer::audit`]. A batch of reads alone leaves pending
+//! entries where they are, but at least every [`SWEEP`], busy or idle, the writer chains what
+//! waits there (what a crash, a background job or another server's maintenance left).
 //!
 //! Maintenance work that is long or must follow its own commit (erasure, which then truncates
 //! the WAL; retention; the delivery dispatcher's claims; seeding) keeps its own transactions; on
 //! SQLite it takes turns with the writer through the process-wide writer lock.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc;
-use std::time::Instant;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use persistence::audit::{self, NewAuditEvent};
+use persistence::audit::{self, NewAuditEvent, Pending};
 use persistence::{AnyConnection, BackendKind, DbError, Pool, write_transaction};
 use tokio::sync::oneshot;
 
@@ -35,6 +39,8 @@ use crate::metrics::BatchMetrics;
 const MAX_BATCH: usize = 256;
 /// Changes that may wait for the writer; beyond this a request is told to retry (503).
 const QUEUE: usize = 8_192;
+/// How often an idle writer looks for audit entries waiting to be chained.
+const SWEEP: Duration = Duration::from_secs(1);
 
 /// A queued change: run inside the batch, then told how the batch ended.
 trait Task: Send {
@@ -42,13 +48,13 @@ trait Task: Send {
     fn finish(self: Box<Self>, batch: Result<(), &DbError>);
 }
 
-struct Pending<T, F> {
+struct QueuedChange<T, F> {
     work: Option<F>,
     result: Option<Result<T, ApiError>>,
     reply: oneshot::Sender<Result<T, ApiError>>,
 }
 
-impl<T, F> Task for Pending<T, F>
+impl<T, F> Task for QueuedChange<T, F>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send,
     T: Send,
@@ -75,6 +81,8 @@ where
 enum Job {
     Change(Box<dyn Task>),
     Audit(NewAuditEvent, oneshot::Sender<Result<(), ApiError>>),
+    /// Answered once the entries committed before it was queued are chained.
+    Chain(oneshot::Sender<Result<(), ApiError>>),
 }
 
 /// A handle to the writer thread, cloned into every worker. The thread ends when the last
@@ -114,11 +122,13 @@ impl Writer {
         T: Send + 'static,
     {
         if let Some(pool) = &self.concurrent_changes {
-            return db::run(pool, move |conn| write_transaction(conn, change)).await;
+            let value = db::run(pool, move |conn| write_transaction(conn, change)).await?;
+            self.chained().await?;
+            return Ok(value);
         }
         let (reply, answer) = oneshot::channel();
         self.submit(
-            Job::Change(Box::new(Pending {
+            Job::Change(Box::new(QueuedChange {
                 work: Some(change),
                 result: None,
                 reply,
@@ -126,6 +136,17 @@ impl Writer {
             answer,
         )
         .await
+    }
+
+    /// Returns once every audit entry committed so far is in the chain: for work that records
+    /// entries in transactions of its own (erasure) before it answers. On SQLite at once, since
+    /// there entries are chained as they are recorded.
+    pub async fn chained(&self) -> Result<(), ApiError> {
+        if self.concurrent_changes.is_none() {
+            return Ok(());
+        }
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Chain(reply), answer).await
     }
 
     /// Records a read of personal data; returns once the entry is durable.
@@ -153,26 +174,50 @@ impl Writer {
 }
 
 /// Takes whatever has queued up (at least one job), runs it in one transaction, answers every
-/// request in the batch, and starts over.
+/// request in the batch, and starts over. Entries waiting in `audit_pending` are chained when a
+/// request waits for them, and otherwise at least every [`SWEEP`], busy or idle.
 fn write_batches(pool: &Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics) {
-    while let Ok(first) = jobs.recv() {
+    let mut last_sweep: Option<Instant> = None;
+    loop {
         let mut batch = Batch::default();
-        batch.add(first);
+        match jobs.recv_timeout(SWEEP) {
+            Ok(job) => batch.add(job),
+            Err(RecvTimeoutError::Timeout) if entries_pending(pool) => {}
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
                 Ok(job) => batch.add(job),
                 Err(_) => break,
             }
         }
+        if last_sweep.is_none_or(|at| at.elapsed() >= SWEEP) {
+            batch.pending = Pending::Take;
+        }
+        if batch.pending == Pending::Take {
+            last_sweep = Some(Instant::now());
+        }
         batch.commit(pool, metrics);
     }
 }
 
-#[derive(Default)]
 struct Batch {
     changes: Vec<Box<dyn Task>>,
     entries: Vec<NewAuditEvent>,
     entry_replies: Vec<oneshot::Sender<Result<(), ApiError>>>,
+    pending: Pending,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Self {
+            changes: Vec::new(),
+            entries: Vec::new(),
+            entry_replies: Vec::new(),
+            pending: Pending::Leave,
+        }
+    }
 }
 
 impl Batch {
@@ -183,11 +228,15 @@ impl Batch {
                 self.entries.push(entry);
                 self.entry_replies.push(reply);
             }
+            Job::Chain(reply) => {
+                self.pending = Pending::Take;
+                self.entry_replies.push(reply);
+            }
         }
     }
 
     fn len(&self) -> usize {
-        self.changes.len() + self.entries.len()
+        self.changes.len() + self.entry_replies.len()
     }
 
     /// Commits, records the batch, then answers: a request never sees its answer before its
@@ -225,9 +274,18 @@ impl Batch {
                     ))
                 })?;
             }
-            audit::append_all(conn, entries, Utc::now())
+            audit::chain(conn, entries, Utc::now(), self.pending).map(|_| ())
         })
     }
+}
+
+/// Whether an idle writer has audit entries to chain. A database it cannot reach is looked at
+/// again at the next sweep (and the first request's batch chains them anyway).
+fn entries_pending(pool: &Pool) -> bool {
+    pool.get()
+        .map_err(DbError::from)
+        .and_then(|mut conn| audit::pending_count(&mut conn))
+        .is_ok_and(|count| count > 0)
 }
 
 /// What a request is told when its batch was not committed.

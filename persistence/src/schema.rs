@@ -127,6 +127,25 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::sql_types::{UtcTimestamp, Uuid};
 
+    audit_pending (id) {
+        id -> BigInt,
+        entry_id -> Uuid,
+        occurred_at -> UtcTimestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Uuid>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Text>,
+        subject_id -> Nullable<Uuid>,
+        request_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
     customers (id) {
         id -> Uuid,
         first_name -> Text,
@@ -327,6 +346,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_chain_head,
     audit_events,
+    audit_pending,
     consents,
     customers,
     idempotency_keys,

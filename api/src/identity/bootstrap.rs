@@ -79,6 +79,7 @@ pub fn create_admin(
         audit::append(conn, entry, now)?;
         Ok(persistence::sql_types::DbTime::new(expires_at).get())
     })?;
+    audit::chain_pending(conn)?;
     Ok(AdminCredentials {
         email: email.clone(),
         one_time_password,

@@ -198,6 +198,7 @@ pub async fn erase(
         }
     })
     .await?;
+    state.writer.chained().await?;
     let (steps, completed_requests, preview) = outcome;
     Ok(ErasureReport {
         customer_id,

@@ -82,6 +82,7 @@ pub fn run(
         );
         write_transaction(&mut conn, |conn| audit::append(conn, entry, Utc::now()))?;
         erasure::flush_log(&mut conn)?;
+        audit::chain_pending(&mut conn)?;
     }
     Ok(RetentionReport {
         dry_run,

@@ -293,3 +293,65 @@ on_both_backends!(
     a_failed_change_in_a_shared_batch_is_undone_alone,
     staff_reads_of_a_persons_data_are_audited_with_the_person,
 );
+
+fn pending(app: &TestApp) -> i64 {
+    persistence::audit::pending_count(&mut app.pool.get().unwrap()).unwrap()
+}
+
+/// On PostgreSQL a change's entry first waits in `audit_pending`, outside the chain; the change
+/// is answered only once its entry is chained, so an acknowledged change is in the log.
+async fn an_acknowledged_change_is_already_in_the_chain(app: TestApp) {
+    let admin = app.admin_session().await;
+    let token = admin.access_token.as_str();
+    let bodies: Vec<_> = (0..10)
+        .map(|n| json!({"first_name": "Ketjutettu", "last_name": "Heti", "email": format!("ketju.{n}@example.fi")}))
+        .collect();
+    let replies = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|body| app.post_json("/api/v1/customers", Some(token), body)),
+    )
+    .await;
+    assert!(replies.iter().all(|r| r.status == 201), "every creation");
+    assert_eq!(pending(&app), 0, "nothing acknowledged is left unchained");
+    let report = verify(&app);
+    assert_eq!(report.first_broken, None, "{report:?}");
+    let created = app.audit_entries(token, "action=customer.create").await;
+    assert_eq!(created.len(), 10);
+}
+
+/// What a crash leaves in `audit_pending` (a change committed, its server killed before the
+/// entry was chained) is chained by the writer of the next server even when no request comes.
+async fn entries_left_pending_are_chained_by_an_idle_server(app: TestApp) {
+    let admin = app.admin_session().await;
+    let subject = uuid::Uuid::now_v7();
+    app.pool
+        .get()
+        .unwrap()
+        .batch_execute(&format!(
+            "INSERT INTO audit_pending (entry_id, occurred_at, actor_kind, action, target_type, \
+             target_id, subject_id) VALUES ('{}', '2026-12-01T00:00:00.000000Z', 'system', \
+             'customer.erase', 'customer', '{subject}', '{subject}')",
+            uuid::Uuid::now_v7()
+        ))
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pending(&app) > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the idle writer never chained the pending entry"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let chained = app
+        .audit_entries(&admin.access_token, &format!("subject_id={subject}"))
+        .await;
+    assert_eq!(chained.len(), 1);
+    assert_eq!(chained[0]["action"], "customer.erase");
+    assert_eq!(verify(&app).first_broken, None);
+}
+
+on_both_backends!(
+    an_acknowledged_change_is_already_in_the_chain,
+    entries_left_pending_are_chained_by_an_idle_server,
+);
