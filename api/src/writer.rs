@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use persistence::audit::{self, NewAuditEvent, Pending};
-use persistence::{AnyConnection, BackendKind, DbError, Pool, write_transaction};
+use persistence::{AnyConnection, BackendKind, DbError, Pool, PooledConnection, write_transaction};
 use tokio::sync::oneshot;
 
 use crate::db;
@@ -178,11 +178,15 @@ impl Writer {
 /// request waits for them, and otherwise at least every [`SWEEP`], busy or idle.
 fn write_batches(pool: &Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics) {
     let mut last_sweep: Option<Instant> = None;
+    let mut link = Link {
+        pool: pool.clone(),
+        conn: None,
+    };
     loop {
         let mut batch = Batch::default();
         match jobs.recv_timeout(SWEEP) {
             Ok(job) => batch.add(job),
-            Err(RecvTimeoutError::Timeout) if entries_pending(pool) => {}
+            Err(RecvTimeoutError::Timeout) if link.entries_pending() => {}
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         }
@@ -198,7 +202,41 @@ fn write_batches(pool: &Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics
         if batch.pending == Pending::Take {
             last_sweep = Some(Instant::now());
         }
-        batch.commit(pool, metrics);
+        batch.commit(&mut link, metrics);
+    }
+}
+
+/// What the writer keeps between batches.
+struct Link {
+    pool: Pool,
+    /// A connection of its own: taking one from the pool for every batch, the writer queued
+    /// behind the reads that held all of them, and every request waiting on the batch with it.
+    /// Dropped after a failure (the pool discards it if broken) and taken anew.
+    conn: Option<PooledConnection>,
+}
+
+impl Link {
+    fn conn(&mut self) -> Result<&mut AnyConnection, DbError> {
+        let conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => self.pool.get()?,
+        };
+        Ok(self.conn.insert(conn))
+    }
+
+    /// Forgets the connection after a failure: it may be broken or inside a transaction.
+    fn reset(&mut self) {
+        self.conn = None;
+    }
+
+    /// Whether an idle writer has audit entries to chain. A database it cannot reach is looked
+    /// at again at the next sweep (and the first request's batch chains them anyway).
+    fn entries_pending(&mut self) -> bool {
+        let count = self.conn().and_then(audit::pending_count);
+        if count.is_err() {
+            self.reset();
+        }
+        count.is_ok_and(|count| count > 0)
     }
 }
 
@@ -241,9 +279,12 @@ impl Batch {
 
     /// Commits, records the batch, then answers: a request never sees its answer before its
     /// batch is in the metrics.
-    fn commit(mut self, pool: &Pool, metrics: &BatchMetrics) {
+    fn commit(mut self, link: &mut Link, metrics: &BatchMetrics) {
         let (started, size) = (Instant::now(), self.len());
-        let outcome = self.run(pool);
+        let outcome = self.run(link);
+        if outcome.is_err() {
+            link.reset();
+        }
         metrics.seconds.observe(started.elapsed().as_secs_f64());
         #[allow(clippy::cast_precision_loss)] // at most MAX_BATCH
         metrics.size.observe(size as f64);
@@ -261,10 +302,9 @@ impl Batch {
         }
     }
 
-    fn run(&mut self, pool: &Pool) -> Result<(), DbError> {
-        let mut conn = pool.get()?;
+    fn run(&mut self, link: &mut Link) -> Result<(), DbError> {
         let entries = std::mem::take(&mut self.entries);
-        write_transaction(&mut conn, |conn| {
+        write_transaction(link.conn()?, |conn| {
             for task in &mut self.changes {
                 // A change that panics leaves its savepoint open: the whole batch is abandoned
                 // (and the connection, no longer at rest, is dropped by the pool).
@@ -274,18 +314,9 @@ impl Batch {
                     ))
                 })?;
             }
-            audit::chain(conn, entries, Utc::now(), self.pending).map(|_| ())
+            audit::chain(conn, entries, Utc::now(), self.pending)
         })
     }
-}
-
-/// Whether an idle writer has audit entries to chain. A database it cannot reach is looked at
-/// again at the next sweep (and the first request's batch chains them anyway).
-fn entries_pending(pool: &Pool) -> bool {
-    pool.get()
-        .map_err(DbError::from)
-        .and_then(|mut conn| audit::pending_count(&mut conn))
-        .is_ok_and(|count| count > 0)
 }
 
 /// What a request is told when its batch was not committed.

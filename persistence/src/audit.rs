@@ -161,7 +161,7 @@ pub fn append(
                 .execute(pg)?;
             Ok(())
         }
-        AnyConnection::Sqlite(_) => chain(conn, vec![event], now, Pending::Leave).map(|_| ()),
+        AnyConnection::Sqlite(_) => chain(conn, vec![event], now, Pending::Leave),
     }
 }
 
@@ -197,16 +197,16 @@ pub enum Pending {
 }
 
 /// Appends `events` (a batch's reads) to the chain, after every committed pending entry (in the
-/// order they were recorded) when `pending` is [`Pending::Take`]; returns how many entries it
-/// chained. Must run inside a write transaction: the chain head is locked (`FOR UPDATE` on
-/// PostgreSQL, the write lock on SQLite) before anything is read, so any number of servers can
-/// chain concurrently without chaining an entry twice.
+/// order they were recorded) when `pending` is [`Pending::Take`]. Must run inside a write
+/// transaction: the chain head is locked (`FOR UPDATE` on PostgreSQL, the write lock on SQLite)
+/// before anything is read, so any number of servers can chain concurrently without chaining an
+/// entry twice.
 pub fn chain(
     conn: &mut AnyConnection,
     events: Vec<NewAuditEvent>,
     now: DateTime<Utc>,
     pending: Pending,
-) -> Result<usize, DbError> {
+) -> Result<(), DbError> {
     let query = head::table.find(1).select((head::seq, head::hash));
     let (mut seq, mut last_hash): (i64, String) = match conn {
         AnyConnection::Postgresql(pg) => query.for_update().first(pg)?,
@@ -218,10 +218,9 @@ pub fn chain(
     }
     entries.extend(events.into_iter().map(|event| Unchained::new(event, now)));
     if entries.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
-    let count = entries.len();
-    let mut rows = Vec::with_capacity(count);
+    let mut rows = Vec::with_capacity(entries.len());
     for entry in entries {
         seq += 1;
         let row = entry.chained(seq, last_hash)?;
@@ -240,12 +239,12 @@ pub fn chain(
     diesel::update(head::table.find(1))
         .set((head::seq.eq(seq), head::hash.eq(&last_hash)))
         .execute(conn)?;
-    Ok(count)
+    Ok(())
 }
 
 /// Chains what is pending, in a transaction of its own: for work outside the server's writer
 /// (commands, background jobs), so that its entries are in the chain when it returns.
-pub fn chain_pending(conn: &mut AnyConnection) -> Result<usize, DbError> {
+pub fn chain_pending(conn: &mut AnyConnection) -> Result<(), DbError> {
     crate::write_transaction(conn, |conn| {
         chain(conn, Vec::new(), Utc::now(), Pending::Take)
     })
