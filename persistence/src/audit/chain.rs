@@ -1,76 +1,15 @@
-//! The audit log: recorded in the same transaction as the change it records, chained by hash,
-//! never updated or deleted (database triggers refuse it).
+//! Recording entries and chaining them: on SQLite at once, on PostgreSQL through `audit_pending`.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::audit::{ActorKind, AuditRecord};
 use uuid::Uuid;
 
+use super::{NewAuditEvent, Row, ae};
 use crate::connection::AnyConnection;
 use crate::error::DbError;
-use crate::schema::{audit_chain_head as head, audit_events as ae, audit_pending as pending};
+use crate::schema::{audit_chain_head as head, audit_pending as pending};
 use crate::sql_types::{DbTime, DbUuid};
-
-/// An entry to append; the sequence number, id, time and hashes are assigned here.
-#[derive(Debug, Clone)]
-pub struct NewAuditEvent {
-    pub actor_kind: ActorKind,
-    pub actor_id: Option<Uuid>,
-    pub action: &'static str,
-    pub target_type: &'static str,
-    pub target_id: Option<String>,
-    pub subject_id: Option<Uuid>,
-    pub request_id: Option<String>,
-    pub client_ip: Option<String>,
-}
-
-/// A stored entry.
-#[derive(Debug, Clone)]
-pub struct AuditEvent {
-    pub record: AuditRecord,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = ae)]
-struct Row {
-    seq: i64,
-    id: DbUuid,
-    occurred_at: DbTime,
-    actor_kind: String,
-    actor_id: Option<DbUuid>,
-    action: String,
-    target_type: String,
-    target_id: Option<String>,
-    subject_id: Option<DbUuid>,
-    request_id: Option<String>,
-    client_ip: Option<String>,
-    prev_hash: String,
-    hash: String,
-}
-
-fn from_row(row: Row) -> Result<AuditEvent, DbError> {
-    let actor_kind = ActorKind::parse(&row.actor_kind)
-        .ok_or_else(|| DbError::corrupt("audit_events.actor_kind"))?;
-    Ok(AuditEvent {
-        record: AuditRecord {
-            seq: row.seq,
-            id: row.id.0,
-            occurred_at: row.occurred_at.get(),
-            actor_kind,
-            actor_id: row.actor_id.map(|a| a.0),
-            action: row.action,
-            target_type: row.target_type,
-            target_id: row.target_id,
-            subject_id: row.subject_id.map(|s| s.0),
-            request_id: row.request_id,
-            client_ip: row.client_ip,
-        },
-        prev_hash: row.prev_hash,
-        hash: row.hash,
-    })
-}
 
 /// An entry not yet in the chain: as queued in `audit_pending`, and as every entry is before
 /// [`chain`] gives it its place.
@@ -268,119 +207,4 @@ fn take_pending(conn: &mut AnyConnection, entries: &mut Vec<Unchained>) -> Resul
 /// How many entries wait to be chained: lets an idle server look without locking the head.
 pub fn pending_count(conn: &mut AnyConnection) -> Result<i64, DbError> {
     Ok(pending::table.count().get_result(conn)?)
-}
-
-/// Which entries a listing wants.
-#[derive(Debug, Default, Clone)]
-pub struct AuditFilter {
-    pub actor_id: Option<Uuid>,
-    pub subject_id: Option<Uuid>,
-    pub action: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
-
-/// Newest first, before sequence number `before`.
-pub fn list(
-    conn: &mut AnyConnection,
-    filter: &AuditFilter,
-    before: Option<i64>,
-    limit: i64,
-) -> Result<Vec<AuditEvent>, DbError> {
-    let mut query = ae::table.select(Row::as_select()).into_boxed();
-    if let Some(actor) = filter.actor_id {
-        query = query.filter(ae::actor_id.eq(DbUuid(actor)));
-    }
-    if let Some(subject) = filter.subject_id {
-        query = query.filter(ae::subject_id.eq(DbUuid(subject)));
-    }
-    if let Some(action) = &filter.action {
-        query = query.filter(ae::action.eq(action.clone()));
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(ae::occurred_at.ge(DbTime::new(from)));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(ae::occurred_at.lt(DbTime::new(to)));
-    }
-    if let Some(before) = before {
-        query = query.filter(ae::seq.lt(before));
-    }
-    query
-        .order(ae::seq.desc())
-        .limit(limit)
-        .load::<Row>(conn)?
-        .into_iter()
-        .map(from_row)
-        .collect()
-}
-
-/// The outcome of walking the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainReport {
-    pub checked: i64,
-    /// The first entry whose link does not hold, and why.
-    pub first_broken: Option<(i64, String)>,
-}
-
-/// Walks every entry in order, recomputing each hash and checking each link, the sequence
-/// (a gap means a deleted entry) and finally the chain head.
-pub fn verify(conn: &mut AnyConnection) -> Result<ChainReport, DbError> {
-    const BATCH: i64 = 1_000;
-    let mut expected_prev = domain::audit::GENESIS_HASH.to_owned();
-    let mut expected_seq = 1;
-    loop {
-        let batch: Vec<Row> = ae::table
-            .select(Row::as_select())
-            .filter(ae::seq.ge(expected_seq))
-            .order(ae::seq.asc())
-            .limit(BATCH)
-            .load(conn)?;
-        let done = (batch.len() as i64) < BATCH;
-        for row in batch {
-            let event = from_row(row)?;
-            let seq = event.record.seq;
-            let broken = |reason: &str| {
-                Ok(ChainReport {
-                    checked: seq - 1,
-                    first_broken: Some((seq, reason.to_owned())),
-                })
-            };
-            if seq != expected_seq {
-                return Ok(ChainReport {
-                    checked: expected_seq - 1,
-                    first_broken: Some((expected_seq, "entry missing".to_owned())),
-                });
-            }
-            if event.prev_hash != expected_prev {
-                return broken("link to the previous entry does not match");
-            }
-            if event.record.chain_hash(&event.prev_hash) != event.hash {
-                return broken("content does not match its hash");
-            }
-            expected_prev = event.hash;
-            expected_seq += 1;
-        }
-        if done {
-            break;
-        }
-    }
-    let (head_seq, head_hash): (i64, String) = head::table
-        .find(1)
-        .select((head::seq, head::hash))
-        .first(conn)?;
-    let checked = expected_seq - 1;
-    if head_seq != checked || head_hash != expected_prev {
-        return Ok(ChainReport {
-            checked,
-            first_broken: Some((
-                checked + 1,
-                "chain head does not match the last entry".to_owned(),
-            )),
-        });
-    }
-    Ok(ChainReport {
-        checked,
-        first_broken: None,
-    })
 }
