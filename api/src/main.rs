@@ -151,7 +151,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
                 let (report, pending) = report;
                 if pending > 0 {
-                    println!("{pending} recorded entries wait to be chained (a running server chains them within a second, a stopped one when it starts)");
+                    println!("entries waiting to be chained: {pending} (a running server chains them within a second, a stopped one when it starts)");
                 }
                 match report.first_broken {
                     None => {
