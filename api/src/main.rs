@@ -142,14 +142,13 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Command::Audit { command: AuditCommand::Verify } => {
                 let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
-                let report = actix_web::web::block(move || -> anyhow::Result<_> {
+                let (report, pending) = actix_web::web::block(move || -> anyhow::Result<_> {
                     let mut conn = pool.get().context("cannot connect to the database")?;
                     let report = persistence::audit::verify(&mut conn)?;
                     Ok((report, persistence::audit::pending_count(&mut conn)?))
                 })
                 .await
                 .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
-                let (report, pending) = report;
                 if pending > 0 {
                     println!("entries waiting to be chained: {pending} (a running server chains them within a second, a stopped one when it starts)");
                 }

@@ -106,7 +106,7 @@ impl Writer {
         let (queue, jobs) = mpsc::sync_channel::<Job>(QUEUE);
         std::thread::Builder::new()
             .name("writer".into())
-            .spawn(move || write_batches(&pool, &jobs, &metrics))?;
+            .spawn(move || write_batches(pool, &jobs, &metrics))?;
         Ok(Self {
             queue,
             concurrent_changes,
@@ -176,17 +176,16 @@ impl Writer {
 /// Takes whatever has queued up (at least one job), runs it in one transaction, answers every
 /// request in the batch, and starts over. Entries waiting in `audit_pending` are chained when a
 /// request waits for them, and otherwise at least every [`SWEEP`], busy or idle.
-fn write_batches(pool: &Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics) {
+fn write_batches(pool: Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics) {
     let mut last_sweep: Option<Instant> = None;
-    let mut link = Link {
-        pool: pool.clone(),
-        conn: None,
-    };
+    let mut link = Link { pool, conn: None };
     loop {
         let mut batch = Batch::default();
         match jobs.recv_timeout(SWEEP) {
             Ok(job) => batch.add(job),
-            Err(RecvTimeoutError::Timeout) if link.entries_pending() => {}
+            Err(RecvTimeoutError::Timeout) if link.entries_pending() => {
+                batch.pending = Pending::Take;
+            }
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         }
@@ -240,22 +239,12 @@ impl Link {
     }
 }
 
+#[derive(Default)]
 struct Batch {
     changes: Vec<Box<dyn Task>>,
     entries: Vec<NewAuditEvent>,
     entry_replies: Vec<oneshot::Sender<Result<(), ApiError>>>,
     pending: Pending,
-}
-
-impl Default for Batch {
-    fn default() -> Self {
-        Self {
-            changes: Vec::new(),
-            entries: Vec::new(),
-            entry_replies: Vec::new(),
-            pending: Pending::Leave,
-        }
-    }
 }
 
 impl Batch {

@@ -129,9 +129,10 @@ struct Taken {
 
 /// Whether [`chain`] also moves the entries waiting in `audit_pending`: one more statement, which
 /// a batch of reads alone does not need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Pending {
     Take,
+    #[default]
     Leave,
 }
 
