@@ -244,14 +244,7 @@ fn audit_verify_passes_on_an_intact_chain_and_names_the_first_broken_entry() {
     let pool = persistence::pool::build(&url, &Default::default()).unwrap();
     // An entry recorded but not yet chained (what a crash can leave on PostgreSQL) is reported,
     // and is no break in the chain.
-    pool.get()
-        .unwrap()
-        .batch_execute(
-            "INSERT INTO audit_pending (entry_id, occurred_at, actor_kind, action, target_type) \
-             VALUES ('0193a5b0-0000-7000-8000-000000000001', '2026-12-01T00:00:00.000000Z', \
-             'system', 'retention.run', 'retention')",
-        )
-        .unwrap();
+    tests::leave_pending_audit_entry(&mut pool.get().unwrap(), uuid::Uuid::now_v7());
     let waiting = uniikki(dir.path())
         .args(["audit", "verify"])
         .output()

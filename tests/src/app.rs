@@ -180,6 +180,12 @@ impl TestApp {
             .unwrap_or_default()
     }
 
+    /// How many audit entries are recorded but not yet chained (`audit_pending`).
+    pub fn pending_audit_entries(&self) -> i64 {
+        persistence::audit::pending_count(&mut self.pool.get().expect("a connection"))
+            .expect("the queue is readable")
+    }
+
     /// Sends `body` as JSON, with a bearer token when given.
     pub async fn send_json(
         &self,

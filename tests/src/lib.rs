@@ -3,6 +3,7 @@
 
 mod accounts;
 mod app;
+mod audit;
 mod database;
 mod proxy;
 mod sms_gateway;
@@ -11,6 +12,7 @@ mod uniikkilista;
 
 pub use accounts::{PASSWORD, Session};
 pub use app::{Reply, TestApp};
+pub use audit::leave_pending_audit_entry;
 pub use database::{Backend, TestDatabase};
 pub use proxy::TcpProxy;
 pub use sms_gateway::{ReceivedSms, SmsGateway};

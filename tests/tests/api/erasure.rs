@@ -68,7 +68,7 @@ async fn erasure_leaves_nothing_of_the_person_but_what_the_report_keeps(app: Tes
         .await;
     assert_eq!(report.status, 200, "{}", report.text());
     assert_eq!(
-        persistence::audit::pending_count(&mut app.pool.get().unwrap()).unwrap(),
+        app.pending_audit_entries(),
         0,
         "the erasure is answered after its audit entries are chained"
     );
