@@ -161,6 +161,49 @@ fn survey_form() -> Vec<Question> {
     ]
 }
 
+/// One seeded customer and what comes with them, drawn before anything is written so that a
+/// batch's customers go into the database in one statement.
+struct Planned {
+    id: Uuid,
+    profile: CustomerProfile,
+    long_history: bool,
+    account: bool,
+    subscription: bool,
+    /// The intake survey's "experience" answer, for those who answered it.
+    survey_experience: Option<i32>,
+}
+
+/// Draws customer `i` in the same order of random numbers as before batching, so a seed gives
+/// the same register it always did.
+fn plan(i: usize, rng: &mut StdRng, today: NaiveDate) -> Planned {
+    let profile = customer(i, rng, today);
+    let long_history = i < HISTORY_CUSTOMERS;
+    let account = long_history || rng.random_bool(0.1);
+    let subscription = rng.random_bool(0.1);
+    let survey_experience = rng.random_bool(0.2).then(|| rng.random_range(1..=5));
+    Planned {
+        id: Uuid::now_v7(),
+        profile,
+        long_history,
+        account,
+        subscription,
+        survey_experience,
+    }
+}
+
+impl SeedReport {
+    fn count(&mut self, batch: &[Planned]) {
+        for planned in batch {
+            self.customers += 1;
+            self.minors += usize::from(planned.profile.guardian.is_some());
+            self.accounts += usize::from(planned.account);
+            self.subscriptions += usize::from(planned.subscription);
+            self.consents += usize::from(planned.subscription);
+            self.survey_responses += usize::from(planned.survey_experience.is_some());
+        }
+    }
+}
+
 /// Fills an empty register. Refuses a register that already has customers.
 pub fn seed(
     pool: &Pool,
@@ -196,39 +239,37 @@ pub fn seed(
 
     for start in (0..customers_wanted).step_by(BATCH) {
         let end = (start + BATCH).min(customers_wanted);
+        let batch: Vec<Planned> = (start..end).map(|i| plan(i, &mut rng, today)).collect();
         write_transaction(&mut conn, |conn| -> anyhow::Result<()> {
-            for i in start..end {
-                let profile = customer(i, &mut rng, today);
-                let id = Uuid::now_v7();
-                customers::insert_with_id(conn, id, &profile, Source::Staff, now)?;
-                report.customers += 1;
-                report.minors += usize::from(profile.guardian.is_some());
-                let long_history = i < HISTORY_CUSTOMERS;
-                if long_history || rng.random_bool(0.1) {
-                    let account_id = add_account(conn, id, &profile, &password_hash, now)?;
-                    report.accounts += 1;
-                    report.login_events += add_logins(conn, account_id, 3, now)?;
-                    if long_history {
-                        history_accounts.push((id, account_id, profile.email.clone()));
+            let rows = batch.iter().map(|p| (p.id, &p.profile));
+            customers::insert_many(conn, rows, Source::Staff, now)?;
+            let mut logins = Vec::new();
+            for planned in &batch {
+                let Planned { id, profile, .. } = planned;
+                if planned.account {
+                    let account_id = add_account(conn, *id, profile, &password_hash, now)?;
+                    logins.extend((0..3).map(|k| (login(account_id), now - Duration::minutes(k))));
+                    if planned.long_history {
+                        history_accounts.push((*id, account_id, profile.email.clone()));
                     }
                 }
-                if rng.random_bool(0.1) {
-                    add_subscription(conn, id, &profile, now)?;
-                    report.subscriptions += 1;
-                    report.consents += 1;
+                if planned.subscription {
+                    add_subscription(conn, *id, profile, now)?;
                 }
-                if rng.random_bool(0.2) {
+                if let Some(experience) = planned.survey_experience {
                     let answers: BTreeMap<String, serde_json::Value> = [
                         ("goals".to_owned(), json!(["Hengitys"])),
-                        ("experience".to_owned(), json!(rng.random_range(1..=5))),
+                        ("experience".to_owned(), json!(experience)),
                     ]
                     .into();
-                    surveys::add_response(conn, survey_id, 1, id, &answers, office, now)?;
-                    report.survey_responses += 1;
+                    surveys::add_response(conn, survey_id, 1, *id, &answers, office, now)?;
                 }
             }
+            report.login_events += logins.len();
+            login_events::record_many(conn, logins)?;
             Ok(())
         })?;
+        report.count(&batch);
     }
     for (customer_id, account_id, email) in history_accounts {
         report.history_rows += add_history(
@@ -269,27 +310,15 @@ fn add_account(
     Ok(account.id)
 }
 
-fn add_logins(
-    conn: &mut AnyConnection,
-    account_id: Uuid,
-    n: usize,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<usize> {
-    for k in 0..n {
-        let event = NewLoginEvent {
-            account_id: Some(account_id),
-            login_name_hash: "seed",
-            outcome: LoginOutcome::Success,
-            client_ip: Some("192.0.2.10"),
-            user_agent: Some("Mozilla/5.0 (seed)"),
-        };
-        login_events::record(
-            conn,
-            &event,
-            now - Duration::minutes(i64::try_from(k).unwrap_or(0)),
-        )?;
+/// A successful login by a seeded account.
+fn login(account_id: Uuid) -> NewLoginEvent<'static> {
+    NewLoginEvent {
+        account_id: Some(account_id),
+        login_name_hash: "seed",
+        outcome: LoginOutcome::Success,
+        client_ip: Some("192.0.2.10"),
+        user_agent: Some("Mozilla/5.0 (seed)"),
     }
-    Ok(n)
 }
 
 fn add_subscription(
@@ -352,10 +381,11 @@ fn add_history(
     for start in (0..rows).step_by(BATCH) {
         let end = (start + BATCH).min(rows);
         write_transaction(conn, |conn| -> anyhow::Result<()> {
+            let mut logins = Vec::new();
             for k in start..end {
                 let at = now - Duration::hours(i64::try_from(k).unwrap_or(0));
                 if k % 2 == 0 {
-                    add_logins(conn, account_id, 1, at)?;
+                    logins.push((login(account_id), at));
                 } else {
                     let message = NewMessage {
                         channel: Channel::Email,
@@ -371,6 +401,7 @@ fn add_history(
                     messages::mark_sent(conn, id, at)?;
                 }
             }
+            login_events::record_many(conn, logins)?;
             Ok(())
         })?;
     }

@@ -46,17 +46,59 @@ pub fn record(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     diesel::insert_into(le::table)
-        .values((
-            le::id.eq(DbUuid(Uuid::now_v7())),
-            le::account_id.eq(event.account_id.map(DbUuid)),
-            le::login_name_hash.eq(event.login_name_hash),
-            le::occurred_at.eq(DbTime::new(now)),
-            le::outcome.eq(event.outcome.as_str()),
-            le::client_ip.eq(event.client_ip),
-            le::user_agent.eq(event.user_agent),
-        ))
+        .values(Row::new(event, now))
         .execute(conn)?;
     Ok(())
+}
+
+/// Records many attempts at once, for bulk loads: one statement on PostgreSQL, where a round
+/// trip per row is what a bulk load waits on; a statement per row on SQLite, which runs
+/// in-process (diesel's multi-row insert does not reach it through the multi-backend
+/// connection).
+pub fn record_many<'a>(
+    conn: &mut AnyConnection,
+    events: impl IntoIterator<Item = (NewLoginEvent<'a>, DateTime<Utc>)>,
+) -> Result<(), DbError> {
+    let rows = events.into_iter().map(|(event, at)| Row::new(&event, at));
+    match conn {
+        AnyConnection::Postgresql(pg) => {
+            let rows: Vec<Row<'a>> = rows.collect();
+            diesel::insert_into(le::table).values(rows).execute(pg)?;
+        }
+        AnyConnection::Sqlite(sqlite) => {
+            for row in rows {
+                diesel::insert_into(le::table).values(row).execute(sqlite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A login attempt as stored.
+#[derive(Insertable)]
+#[diesel(table_name = le, treat_none_as_null = true)]
+struct Row<'a> {
+    id: DbUuid,
+    account_id: Option<DbUuid>,
+    login_name_hash: &'a str,
+    occurred_at: DbTime,
+    outcome: &'static str,
+    client_ip: Option<&'a str>,
+    user_agent: Option<&'a str>,
+}
+
+impl<'a> Row<'a> {
+    fn new(event: &NewLoginEvent<'a>, at: DateTime<Utc>) -> Self {
+        Self {
+            id: DbUuid(Uuid::now_v7()),
+            account_id: event.account_id.map(DbUuid),
+            login_name_hash: event.login_name_hash,
+            occurred_at: DbTime::new(at),
+            outcome: event.outcome.as_str(),
+            client_ip: event.client_ip,
+            user_agent: event.user_agent,
+        }
+    }
 }
 
 /// Failed attempts since `since`: how many, and when the last one was.

@@ -1,5 +1,5 @@
 use diesel::prelude::*;
-use persistence::schema::customers;
+use persistence::schema::{customers, login_events};
 use tests::{TestApp, on_both_backends};
 
 async fn seed(
@@ -33,6 +33,15 @@ async fn the_seed_is_realistic_deterministic_and_only_for_an_empty_register(app:
         "{report:?}"
     );
     assert_eq!(report.history_rows, 3 * 40);
+    let stored_logins: i64 = login_events::table
+        .count()
+        .get_result(&mut *app.pool.get().unwrap())
+        .unwrap();
+    assert_eq!(
+        usize::try_from(stored_logins).unwrap(),
+        report.login_events + 3 * 40 / 2,
+        "every login event is stored, a history's half of its rows among them"
+    );
     let seeded = names(&app);
     assert!(
         seeded
