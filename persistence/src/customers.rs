@@ -212,29 +212,34 @@ pub fn insert(
     now: DateTime<Utc>,
 ) -> Result<Customer, DbError> {
     let id = Uuid::now_v7();
-    insert_with_id(conn, id, profile, source, now)?;
+    diesel::insert_into(c::table)
+        .values(NewRow::new(id, profile, source, DbTime::new(now)))
+        .execute(conn)?;
     find(conn, id)?.ok_or(DbError::NotFound)
 }
 
-/// Inserts without reading back: for bulk loads that already know the id.
-pub fn insert_with_id(
-    conn: &mut AnyConnection,
-    id: Uuid,
-    profile: &CustomerProfile,
-    source: Source,
-    now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    let now = DbTime::new(now);
-    diesel::insert_into(c::table)
-        .values((
-            c::id.eq(DbUuid(id)),
-            ProfileColumns::from(profile),
-            c::source.eq(source.as_str()),
-            c::created_at.eq(now),
-            c::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
+/// A customer row as inserted.
+#[derive(Insertable)]
+#[diesel(table_name = c)]
+struct NewRow<'a> {
+    id: DbUuid,
+    #[diesel(embed)]
+    profile: ProfileColumns<'a>,
+    source: &'a str,
+    created_at: DbTime,
+    updated_at: DbTime,
+}
+
+impl<'a> NewRow<'a> {
+    fn new(id: Uuid, profile: &'a CustomerProfile, source: Source, now: DbTime) -> Self {
+        Self {
+            id: DbUuid(id),
+            profile: ProfileColumns::from(profile),
+            source: source.as_str(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 /// Inserts many customers at once, for bulk loads. On PostgreSQL one statement per call: a round
@@ -247,26 +252,21 @@ pub fn insert_many<'a>(
     source: Source,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let AnyConnection::Postgresql(pg) = conn else {
-        for (id, profile) in customers {
-            insert_with_id(conn, id, profile, source, now)?;
-        }
-        return Ok(());
-    };
     let now = DbTime::new(now);
-    let rows: Vec<_> = customers
+    let rows = customers
         .into_iter()
-        .map(|(id, profile)| {
-            (
-                c::id.eq(DbUuid(id)),
-                ProfileColumns::from(profile),
-                c::source.eq(source.as_str()),
-                c::created_at.eq(now),
-                c::updated_at.eq(now),
-            )
-        })
-        .collect();
-    diesel::insert_into(c::table).values(rows).execute(pg)?;
+        .map(|(id, profile)| NewRow::new(id, profile, source, now));
+    match conn {
+        AnyConnection::Postgresql(pg) => {
+            let rows: Vec<NewRow<'a>> = rows.collect();
+            diesel::insert_into(c::table).values(rows).execute(pg)?;
+        }
+        AnyConnection::Sqlite(sqlite) => {
+            for row in rows {
+                diesel::insert_into(c::table).values(row).execute(sqlite)?;
+            }
+        }
+    }
     Ok(())
 }
 
