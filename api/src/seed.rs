@@ -30,6 +30,8 @@ pub const SEEDED_PASSWORD: &str = "laulan aina aamulla";
 
 /// How many customers are written per transaction.
 const BATCH: usize = 1_000;
+/// Logins recorded for each seeded account.
+const LOGINS_PER_ACCOUNT: usize = 3;
 /// Customers who get a long history.
 const HISTORY_CUSTOMERS: usize = 3;
 
@@ -197,6 +199,7 @@ impl SeedReport {
             self.customers += 1;
             self.minors += usize::from(planned.profile.guardian.is_some());
             self.accounts += usize::from(planned.account);
+            self.login_events += usize::from(planned.account) * LOGINS_PER_ACCOUNT;
             self.subscriptions += usize::from(planned.subscription);
             self.consents += usize::from(planned.subscription);
             self.survey_responses += usize::from(planned.survey_experience.is_some());
@@ -248,7 +251,10 @@ pub fn seed(
                 let Planned { id, profile, .. } = planned;
                 if planned.account {
                     let account_id = add_account(conn, *id, profile, &password_hash, now)?;
-                    logins.extend((0..3).map(|k| (login(account_id), now - Duration::minutes(k))));
+                    let times = (0..)
+                        .take(LOGINS_PER_ACCOUNT)
+                        .map(|k| now - Duration::minutes(k));
+                    logins.extend(times.map(|at| (login(account_id), at)));
                     if planned.long_history {
                         history_accounts.push((*id, account_id, profile.email.clone()));
                     }
@@ -265,7 +271,6 @@ pub fn seed(
                     surveys::add_response(conn, survey_id, 1, *id, &answers, office, now)?;
                 }
             }
-            report.login_events += logins.len();
             login_events::record_many(conn, logins)?;
             Ok(())
         })?;
