@@ -155,9 +155,22 @@ fn sqlite_is_the_backend_of_the_default_tests() {
 /// come back (503 with Retry-After), and is served again as soon as connections return.
 async fn an_exhausted_pool_is_a_quick_503_not_a_stall(app: TestApp) {
     let office = app.session_as(domain::Role::Admin).await.access_token;
-    // All that are free (the writer keeps one of its own).
-    let held: Vec<_> =
-        std::iter::from_fn(|| app.pool.get_timeout(Duration::from_millis(200)).ok()).collect();
+    // Every connection the pool has or will open (the writer keeps one of its own): the pool
+    // may still be opening some in the background, and one that arrives after the last `get`
+    // would serve the request.
+    let mut held = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let state = app.pool.state();
+        if state.connections == app.pool.max_size() && state.idle_connections == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the pool never filled: {state:?}"
+        );
+        held.extend(app.pool.get_timeout(Duration::from_millis(200)).ok());
+    }
     assert!(!held.is_empty());
     let started = Instant::now();
     let reply = app.get_as("/api/v1/customers", &office).await;
