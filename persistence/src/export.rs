@@ -7,10 +7,10 @@ use diesel::sql_types::Text;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use crate::connection::{AnyConnection, BackendKind, MultiBackend};
+use crate::connection::{AnyConnection, BackendKind};
 use crate::error::DbError;
 use crate::privacy_map::{Link, Table};
-use crate::sql_types::DbUuid;
+use crate::raw_sql::{Bind, RawQuery};
 
 /// Who the export is about: the customer, their login, and the addresses they are reached at.
 #[derive(Debug, Clone, Default)]
@@ -27,11 +27,6 @@ struct JsonRow {
     row: String,
 }
 
-enum Bind {
-    Id(Uuid),
-    Text(String),
-}
-
 /// The person's rows of `table`, each a JSON object of the table's exported columns (secrets
 /// are never included). The database writes the JSON; it is checked and passed on as text, not
 /// parsed into a tree (a 10,000-row history took tens of megabytes as `serde_json::Value`).
@@ -41,25 +36,13 @@ pub fn rows(
     subject: &Subject,
 ) -> Result<Vec<Box<RawValue>>, DbError> {
     let kind = conn.kind();
-    let mut binds = Vec::new();
-    let mut conditions = Vec::new();
-    let placeholder = |bind: Bind, binds: &mut Vec<Bind>| {
-        binds.push(bind);
-        match kind {
-            BackendKind::Postgres => format!("${}", binds.len()),
-            BackendKind::Sqlite => "?".to_owned(),
-        }
-    };
+    let mut conditions: Vec<(&str, Bind)> = Vec::new();
     for link in table.links {
         match *link {
-            Link::Customer(column) => {
-                let p = placeholder(Bind::Id(subject.customer_id), &mut binds);
-                conditions.push(format!("{column} = {p}"));
-            }
+            Link::Customer(column) => conditions.push((column, Bind::Id(subject.customer_id))),
             Link::Account(column) => {
                 if let Some(account) = subject.account_id {
-                    let p = placeholder(Bind::Id(account), &mut binds);
-                    conditions.push(format!("{column} = {p}"));
+                    conditions.push((column, Bind::Id(account)));
                 }
             }
             Link::Email(column) | Link::Phone(column) => {
@@ -69,8 +52,7 @@ pub fn rows(
                     &subject.phones
                 };
                 for value in values {
-                    let p = placeholder(Bind::Text(value.clone()), &mut binds);
-                    conditions.push(format!("{column} = {p}"));
+                    conditions.push((column, Bind::Text(value.clone())));
                 }
             }
         }
@@ -94,17 +76,11 @@ pub fn rows(
         BackendKind::Postgres => format!("json_build_object({})::text", fields.join(", ")),
         BackendKind::Sqlite => format!("json_object({})", fields.join(", ")),
     };
-    let sql = format!(
-        "SELECT {object} AS row FROM {} WHERE {}",
-        table.name,
-        conditions.join(" OR ")
-    );
-    let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
-    for bind in binds {
-        query = match bind {
-            Bind::Id(id) => query.bind::<crate::sql_types::Uuid, _>(DbUuid(id)),
-            Bind::Text(text) => query.bind::<Text, _>(text),
-        };
+    let mut query = RawQuery::default();
+    query.sql(format!("SELECT {object} AS row FROM {} WHERE ", table.name));
+    for (i, (column, value)) in conditions.into_iter().enumerate() {
+        let or = if i == 0 { "" } else { " OR " };
+        query.sql(format!("{or}{column} = ")).bind(value);
     }
     query
         .load::<JsonRow>(conn)?

@@ -20,6 +20,7 @@ pub mod migrations;
 pub mod pool;
 pub mod privacy_map;
 pub mod privacy_requests;
+pub mod raw_sql;
 pub mod refresh_tokens;
 pub mod retention;
 pub mod schema;

@@ -244,6 +244,7 @@ async fn search_matches_name_prefixes_email_and_phone_with_finnish_letters(app: 
     assert_eq!(search("040 123").await, ["Meikäläinen"]);
     assert_eq!(search("+35840").await, ["Meikäläinen"]);
     assert_eq!(search("%").await, Vec::<String>::new(), "no wildcards");
+    assert_eq!(search("  ").await, Vec::<String>::new(), "nothing to match");
 }
 
 /// The last names of every customer `query` lists, following `next_cursor` to the end.
