@@ -193,6 +193,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 println!("  login events older than 12 months: {}", report.login_events);
                 println!("  unconfirmed UniikkiLista sign-ups older than 7 days: {}", report.unconfirmed_signups);
                 println!("  finished messages older than 12 months: {}", report.finished_messages);
+                println!("  idempotency keys older than 24 hours: {}", report.idempotency_keys);
                 println!("  inactive customers (erased): {}", report.inactive_customers);
                 Ok(())
             }

@@ -17,7 +17,9 @@ use crate::error::{RouteTable, path_config, query_config, unmatched_route};
 use crate::extract::BodyLimit;
 use crate::identity::bootstrap::{self, AdminCredentials};
 use crate::metrics::Metrics;
-use crate::middleware::{PublicRateLimit, cors, observe, rate_limit, security_headers};
+use crate::middleware::{
+    PublicRateLimit, cors, idempotency, observe, rate_limit, security_headers,
+};
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
 use crate::state::AppState;
@@ -109,6 +111,7 @@ impl Application {
                 )
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(unmatched_route))
+                .wrap(from_fn(idempotency))
                 .wrap(from_fn(rate_limit))
                 .wrap(cors(&server_settings.cors_origins))
                 .wrap(security_headers())

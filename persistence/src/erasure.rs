@@ -41,6 +41,7 @@ pub const HANDLED_TABLES: &[&str] = &[
     "customers",
     "accounts",
     "privacy_requests",
+    "idempotency_keys",
 ];
 
 /// What stays of an erased customer's name.
@@ -157,6 +158,8 @@ pub fn erase(
             ))
             .execute(conn)?;
     step("privacy_requests", Treatment::Anonymised, n);
+    let n = crate::idempotency::forget_mentions(conn, subject.customer_id)?;
+    step("idempotency_keys", Treatment::Deleted, n);
     Ok(steps)
 }
 

@@ -13,6 +13,7 @@ pub mod erasure;
 pub mod error;
 pub mod export;
 pub mod health;
+pub mod idempotency;
 pub mod integrations;
 pub mod login_events;
 pub mod messages;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::connection::AnyConnection;
 use crate::erasure::ERASED_NAME;
 use crate::error::DbError;
+use crate::idempotency;
 use crate::schema::{
     accounts, consents, customers, login_events, messages, privacy_requests, survey_responses,
     uniikkilista_subscriptions as subs, uniikkilista_tokens as tokens,
@@ -22,6 +23,8 @@ pub struct Cutoffs {
     pub unconfirmed_signups: DateTime<Utc>,
     pub finished_messages: DateTime<Utc>,
     pub inactive_customers: DateTime<Utc>,
+    /// Idempotency keys expire on their own date; those expired by this moment go.
+    pub idempotency_keys: DateTime<Utc>,
 }
 
 /// Rows each rule removes (or would remove, in a dry run).
@@ -30,6 +33,7 @@ pub struct Purged {
     pub login_events: usize,
     pub unconfirmed_signups: usize,
     pub finished_messages: usize,
+    pub idempotency_keys: usize,
 }
 
 fn unconfirmed(cutoff: DbTime) -> impl Fn(&mut AnyConnection) -> Result<Vec<DbUuid>, DbError> {
@@ -61,6 +65,7 @@ pub fn purge(
             unconfirmed_signups: signups.len(),
             finished_messages: usize::try_from(finished.count().get_result::<i64>(conn)?)
                 .unwrap_or(0),
+            idempotency_keys: idempotency::purge_expired(conn, cutoffs.idempotency_keys, true)?,
         });
     }
     let login_events = diesel::delete(old_logins).execute(conn)?;
@@ -72,6 +77,7 @@ pub fn purge(
         login_events,
         unconfirmed_signups,
         finished_messages,
+        idempotency_keys: idempotency::purge_expired(conn, cutoffs.idempotency_keys, false)?,
     })
 }
 

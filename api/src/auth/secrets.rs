@@ -20,7 +20,12 @@ pub fn random_token(bytes: usize) -> String {
 /// SHA-256, hex: how high-entropy secrets (tokens, keys) are stored. They need no slow hash:
 /// 256 random bits cannot be guessed.
 pub fn sha256_hex(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    sha256_hex_bytes(secret.as_bytes())
+}
+
+/// SHA-256, hex, of any bytes: also how a request body is fingerprinted.
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// A keyed hash of a login name, for throttling without storing the name tried.

@@ -53,6 +53,9 @@ pub enum ApiError {
         detail: String,
         existing_id: Option<uuid::Uuid>,
     },
+    /// An `Idempotency-Key` sent again with a different request.
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
     /// `If-Match` named a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -90,6 +93,10 @@ impl ApiError {
                 "The method is not allowed on this resource",
             ),
             Self::Conflict { .. } => ("conflict", "The request conflicts with existing data"),
+            Self::IdempotencyKeyReused => (
+                "idempotency-key-reused",
+                "The Idempotency-Key was used for a different request",
+            ),
             Self::PreconditionFailed => (
                 "precondition-failed",
                 "The resource has changed since you read it",
@@ -116,6 +123,10 @@ impl ApiError {
                 "POST /api/v1/auth/password with your one-time password and a new one".to_owned(),
             ),
             Self::Conflict { detail, .. } => Some(detail.clone()),
+            Self::IdempotencyKeyReused => Some(
+                "send a new key with a new request; a key repeats only the request it came with"
+                    .to_owned(),
+            ),
             Self::PreconditionFailed => {
                 Some("fetch the resource again and retry with its current ETag".to_owned())
             }
@@ -153,7 +164,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::MalformedBody(_) | Self::InvalidParameter(_) => StatusCode::BAD_REQUEST,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -241,6 +252,7 @@ mod tests {
                 },
                 409,
             ),
+            (ApiError::IdempotencyKeyReused, 422),
             (ApiError::PreconditionFailed, 412),
             (
                 ApiError::TooManyRequests {

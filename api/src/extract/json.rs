@@ -48,9 +48,7 @@ where
         let payload = payload.take();
         Box::pin(async move {
             checked?;
-            let body = tokio::time::timeout(limits.timeout, read(payload, limits.max_bytes))
-                .await
-                .map_err(|_| ApiError::RequestTimeout)??;
+            let body = read_limited(payload, limits).await?;
             let value: T = parse(&body)?;
             value
                 .validate()
@@ -58,6 +56,16 @@ where
             Ok(Json(value))
         })
     }
+}
+
+/// Reads the whole body within `limits`: a body too large or too slow is refused.
+pub(crate) async fn read_limited(
+    payload: Payload,
+    limits: BodyLimit,
+) -> Result<web::BytesMut, ApiError> {
+    tokio::time::timeout(limits.timeout, read(payload, limits.max_bytes))
+        .await
+        .map_err(|_| ApiError::RequestTimeout)?
 }
 
 /// Reads the whole body, refusing it as soon as it grows past `limit`.

@@ -2,4 +2,5 @@
 
 mod json;
 
+pub(crate) use json::read_limited;
 pub use json::{BodyLimit, Json, field_errors, parse};

@@ -1,11 +1,13 @@
 //! Cross-cutting behaviour every response gets.
 
 mod cors;
+pub mod idempotency;
 mod observe;
 pub mod rate_limit;
 mod security_headers;
 
 pub use cors::cors;
+pub use idempotency::idempotency;
 pub use observe::observe;
 pub use rate_limit::{PublicRateLimit, rate_limit};
 pub use security_headers::security_headers;

@@ -2,6 +2,7 @@
 //! `openapi.yaml` must equal it (a test fails when they drift).
 
 mod errors;
+mod idempotency;
 mod security;
 
 use actix_web::App;
@@ -43,6 +44,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    idempotency::document_idempotency_keys(&mut doc);
     errors::document_problem_responses(&mut doc);
     doc
 }

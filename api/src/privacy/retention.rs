@@ -1,6 +1,6 @@
 //! Retention: login events and finished messages after 12 months, unconfirmed UniikkiLista
-//! sign-ups after 7 days, and customers inactive for the configured years — those erased
-//! through the same path as an erasure request.
+//! sign-ups after 7 days, idempotency keys after 24 hours, and customers inactive for the
+//! configured years — those erased through the same path as an erasure request.
 
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ pub struct RetentionReport {
     pub unconfirmed_signups: usize,
     pub finished_messages: usize,
     pub inactive_customers: usize,
+    pub idempotency_keys: usize,
 }
 
 fn cutoffs(settings: &Settings) -> Cutoffs {
@@ -33,6 +34,7 @@ fn cutoffs(settings: &Settings) -> Cutoffs {
         unconfirmed_signups: now - chrono::Duration::days(7),
         finished_messages: now - chrono::Duration::days(365),
         inactive_customers: now - chrono::Duration::days(365 * years),
+        idempotency_keys: now,
     }
 }
 
@@ -90,6 +92,7 @@ pub fn run(
         unconfirmed_signups: purged.unconfirmed_signups,
         finished_messages: purged.finished_messages,
         inactive_customers: inactive.len(),
+        idempotency_keys: purged.idempotency_keys,
     })
 }
 

@@ -48,8 +48,12 @@ pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
         "address": {"street": "Kanarialintukuja 7", "postal_code": "11910", "city": "Riihimäki", "country": "FI"},
         "guardian": {"name": "Kaarina Kanarialintu", "email": "kaarina@example.fi", "phone": "040 333 4444"}
     });
-    let customer = app
-        .post_json("/api/v1/customers", Some(&office.access_token), &body)
+    // With an Idempotency-Key: the kept answer holds the person's details too.
+    let create = app
+        .authed(Method::POST, "/api/v1/customers", &office.access_token)
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("idempotency-key", "life-1"));
+    let customer = TestApp::send(create, Some(body.to_string().into_bytes()))
         .await
         .json()["id"]
         .as_str()

@@ -11,6 +11,7 @@ mod erasure;
 mod errors;
 mod export;
 mod health;
+mod idempotency;
 mod integrations;
 mod life;
 mod mass_assignment;

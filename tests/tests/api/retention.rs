@@ -3,7 +3,7 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use domain::Role;
 use persistence::sql_types::{DbTime, DbUuid};
-use persistence::{login_events, messages};
+use persistence::{idempotency, login_events, messages};
 use serde_json::json;
 use tests::{TestApp, on_both_backends};
 
@@ -42,6 +42,20 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
     };
     let old_message = messages::enqueue(&mut conn, &message, long_ago).unwrap();
     messages::mark_sent(&mut conn, old_message, long_ago).unwrap();
+    for (key, at) in [
+        ("vanha", Utc::now() - Duration::hours(25)),
+        ("uusi", Utc::now()),
+    ] {
+        let request = idempotency::KeyedRequest {
+            principal: "account:retention".into(),
+            key: key.into(),
+            method: "POST".into(),
+            path: "/api/v1/customers".into(),
+            fingerprint: "f".into(),
+        };
+        let (kept, abandoned) = (Duration::hours(24), Duration::minutes(5));
+        idempotency::claim(&mut conn, &request, at, kept, abandoned).unwrap();
+    }
     drop(conn);
 
     for email in ["vanha.tilaus@example.fi", "uusi.tilaus@example.fi"] {
@@ -107,9 +121,10 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
             dry.login_events,
             dry.unconfirmed_signups,
             dry.finished_messages,
-            dry.inactive_customers
+            dry.inactive_customers,
+            dry.idempotency_keys
         ),
-        (1, 1, 1, 1),
+        (1, 1, 1, 1, 1),
         "{dry:?}"
     );
     let again = retention(&app, true).await;
@@ -121,9 +136,10 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
             done.login_events,
             done.unconfirmed_signups,
             done.finished_messages,
-            done.inactive_customers
+            done.inactive_customers,
+            done.idempotency_keys
         ),
-        (1, 1, 1, 1)
+        (1, 1, 1, 1, 1)
     );
     let after = retention(&app, true).await;
     assert_eq!(
@@ -131,9 +147,10 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
             after.login_events,
             after.unconfirmed_signups,
             after.finished_messages,
-            after.inactive_customers
+            after.inactive_customers,
+            after.idempotency_keys
         ),
-        (0, 0, 0, 0)
+        (0, 0, 0, 0, 0)
     );
 
     let inactive = app
