@@ -35,7 +35,8 @@ pub fn document_idempotency_keys(doc: &mut OpenApi) {
                 ObjectBuilder::new()
                     .schema_type(Type::String)
                     .min_length(Some(1))
-                    .max_length(Some(MAX_KEY_LENGTH)),
+                    .max_length(Some(MAX_KEY_LENGTH))
+                    .pattern(Some("^[!-~]+$")),
             ))
             .example(Some(serde_json::json!(
                 "5f0c6f5e-8f5b-4c41-9d55-2f2b8d6c9a10"
