@@ -121,9 +121,30 @@ impl Writer {
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        self.change(change, true).await
+    }
+
+    /// As [`Writer::write`], for a change that records no audit entry (bookkeeping such as
+    /// idempotency keys): on PostgreSQL it is answered without waiting for the writer to chain
+    /// entries. An entry recorded here anyway is still chained, within the writer's next sweep.
+    pub async fn write_unaudited<T, F>(&self, change: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.change(change, false).await
+    }
+
+    async fn change<T, F>(&self, change: F, audited: bool) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
         if let Some(pool) = &self.concurrent_changes {
             let value = db::run(pool, move |conn| write_transaction(conn, change)).await?;
-            self.chained().await?;
+            if audited {
+                self.chained().await?;
+            }
             return Ok(value);
         }
         let (reply, answer) = oneshot::channel();

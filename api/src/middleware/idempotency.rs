@@ -83,7 +83,7 @@ pub async fn idempotency(
         let request = request.clone();
         state
             .writer
-            .write(move |conn| {
+            .write_unaudited(move |conn| {
                 match idempotency::claim(conn, &request, Utc::now(), KEPT, ABANDONED_AFTER) {
                     // Another instance claimed it between our look and our insert.
                     Err(DbError::UniqueViolation { .. }) => Ok(Claim::InFlight),
@@ -172,7 +172,7 @@ async fn keep(
 async fn settle(state: &AppState, request: KeyedRequest, answer: Option<StoredResponse>) {
     let settled = state
         .writer
-        .write(move |conn| {
+        .write_unaudited(move |conn| {
             let (principal, key) = (&request.principal, &request.key);
             Ok(match &answer {
                 Some(answer) => idempotency::complete(conn, principal, key, answer),
