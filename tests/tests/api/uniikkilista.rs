@@ -292,6 +292,35 @@ async fn notices_reach_only_confirmed_channels_in_the_subscribers_language(app: 
     );
 }
 
+async fn a_notice_retried_with_its_idempotency_key_is_sent_once(app: TestApp) {
+    active_subscriber(&app, "kerran@example.fi", "040 000 0009", json!({})).await;
+    let office = app.session_as(Role::Office).await;
+    let notice =
+        json!({"topic": "cancellation_slots", "text": {"fi": "Perjantaina vapautui aika."}});
+    let send = || {
+        let request = app
+            .authed(
+                Method::POST,
+                "/api/v1/uniikkilista/notices",
+                &office.access_token,
+            )
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("idempotency-key", "perjantai-1"));
+        TestApp::send(request, Some(notice.to_string().into_bytes()))
+    };
+    let first = send().await;
+    assert_eq!(first.status, 202, "{}", first.text());
+    let retry = send().await;
+    assert_eq!(retry.status, 202, "{}", retry.text());
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    assert_eq!(retry.json(), first.json());
+    assert_eq!(
+        bodies(&app, "kerran@example.fi", "uniikkilista.notice").len(),
+        1,
+        "the retry queued nothing"
+    );
+}
+
 async fn the_token_in_a_message_unsubscribes_its_channel_and_no_notice_follows(app: TestApp) {
     active_subscriber(&app, "maija@example.fi", "040 123 4567", json!({})).await;
     let office = app.session_as(Role::Office).await;
@@ -496,6 +525,7 @@ on_both_backends!(
     bad_sign_ups_name_the_field_and_store_nothing,
     under_thirteen_the_guardian_gives_the_consent,
     notices_reach_only_confirmed_channels_in_the_subscribers_language,
+    a_notice_retried_with_its_idempotency_key_is_sent_once,
     the_token_in_a_message_unsubscribes_its_channel_and_no_notice_follows,
     staff_filter_subscriptions_and_link_them_to_customers,
     a_confirmation_email_is_delivered_with_its_link,
