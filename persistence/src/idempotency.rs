@@ -19,7 +19,7 @@ pub struct KeyedRequest {
     pub key: String,
     pub method: String,
     pub path: String,
-    /// SHA-256 of the body: the same key with another body is refused.
+    /// SHA-256 of the body (as canonical JSON): the same key with another body is refused.
     pub fingerprint: String,
 }
 

@@ -77,7 +77,7 @@ pub async fn idempotency(
         key,
         method: req.method().to_string(),
         path: req.path().to_owned(),
-        fingerprint: secrets::sha256_hex_bytes(&body),
+        fingerprint: fingerprint(&body),
     };
     let claimed = {
         let request = request.clone();
@@ -131,6 +131,15 @@ fn valid_key(value: &HeaderValue) -> Result<String, ApiError> {
                 "must be 1–255 visible ASCII characters, such as a UUID",
             )
         })
+}
+
+/// The body's fingerprint: of its JSON value, so that the same request serialised again (keys
+/// in another order, other spacing) is the same request; of the bytes when it is not JSON.
+fn fingerprint(body: &[u8]) -> String {
+    let canonical = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| serde_json::to_vec(&value).ok());
+    secrets::sha256_hex_bytes(canonical.as_deref().unwrap_or(body))
 }
 
 fn principal_of(principal: &Principal) -> String {

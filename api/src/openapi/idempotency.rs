@@ -11,10 +11,10 @@ use crate::error::PROBLEM_JSON;
 use crate::middleware::idempotency::{IDEMPOTENT, KEY_HEADER, MAX_KEY_LENGTH, REPLAYED_HEADER};
 
 const KEY_DESCRIPTION: &str = "A key of your choosing (a UUID) that makes a retry safe: the \
-same key with the same body within 24 hours returns the first successful response again, with \
-`Idempotent-Replayed: true`, instead of doing the work twice. The same key with a different \
-body is a 422 (`idempotency-key-reused`); while the first request is still being handled, a \
-409. A failed request frees its key.";
+same key with the same body (the same JSON, whatever its key order or spacing) within 24 hours \
+returns the first successful response again, with `Idempotent-Replayed: true`, instead of doing \
+the work twice. The same key with a different body is a 422 (`idempotency-key-reused`); while \
+the first request is still being handled, a 409. A failed request frees its key.";
 
 /// Adds the header parameter, the replay marker on success and the in-flight 409.
 pub fn document_idempotency_keys(doc: &mut OpenApi) {

@@ -39,6 +39,20 @@ async fn a_retried_create_gets_the_first_answer_and_creates_nothing_more(app: Te
     }
     assert_eq!(count(&app, &office.access_token, "kertaalleen").await, 1);
 
+    let reordered = r#"{ "email": "toisto@example.fi",
+        "last_name": "Kertaalleen", "first_name": "Toisto" }"#;
+    let request = app
+        .authed(Method::POST, "/api/v1/customers", &office.access_token)
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("idempotency-key", KEY));
+    let same_json = TestApp::send(request, Some(reordered.as_bytes().to_vec())).await;
+    assert_eq!(
+        same_json.header("idempotent-replayed"),
+        Some("true"),
+        "the same JSON, serialised otherwise, is the same request: {}",
+        same_json.text()
+    );
+
     let without_key = app
         .post_json("/api/v1/customers", Some(&office.access_token), &body)
         .await;
