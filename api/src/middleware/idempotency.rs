@@ -51,6 +51,8 @@ const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(5);
 /// The response headers a replay repeats.
 const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
 
+/// Claims, replays or refuses a keyed request to a listed operation before its handler runs;
+/// lets every other request through untouched.
 pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -85,7 +87,8 @@ pub async fn idempotency(
             .writer
             .write_unaudited(move |conn| {
                 match idempotency::claim(conn, &request, Utc::now(), KEPT, ABANDONED_AFTER) {
-                    // Another instance claimed it between our look and our insert.
+                    // A concurrent request (PostgreSQL: any instance) claimed it between our
+                    // look and our insert.
                     Err(DbError::UniqueViolation { .. }) => Ok(Claim::InFlight),
                     other => Ok(other?),
                 }
