@@ -380,13 +380,13 @@ pub fn list(
     limit: i64,
 ) -> Result<Vec<Customer>, DbError> {
     let Some(search) = search else {
-        return page(conn, after, limit);
+        return customers_of(select(None, after, limit).load::<Row>(conn)?);
     };
     let ways = ways(search);
     if ways.is_empty() {
         return Ok(Vec::new());
     }
-    let selects = ways.iter().map(|way| select(way, after, limit));
+    let selects = ways.iter().map(|way| select(Some(way), after, limit));
     let rows = match conn.kind() {
         BackendKind::Postgres => {
             let mut union = RawQuery::default();
@@ -405,23 +405,30 @@ pub fn list(
             rows
         }
     };
-    let mut customers = rows
-        .into_iter()
-        .map(Customer::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut customers = customers_of(rows)?;
     customers.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
     customers.dedup_by(|a, b| a.id == b.id);
     customers.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(customers)
 }
 
-/// The first `limit` customers in list order after `after` that match `way`.
-fn select(way: &Way<'_>, after: Option<&SortKey>, limit: i64) -> RawQuery {
+fn customers_of(rows: Vec<Row>) -> Result<Vec<Customer>, DbError> {
+    rows.into_iter().map(Customer::try_from).collect()
+}
+
+/// The first `limit` customers in list order after `after` that match `way` (everyone when
+/// `None`).
+fn select(way: Option<&Way<'_>>, after: Option<&SortKey>, limit: i64) -> RawQuery {
     let mut query = RawQuery::default();
-    query.sql("SELECT * FROM customers WHERE ");
-    way.write_condition(&mut query);
+    query.sql("SELECT * FROM customers");
+    let mut glue = " WHERE ";
+    if let Some(way) = way {
+        query.sql(glue);
+        way.write_condition(&mut query);
+        glue = " AND ";
+    }
     if let Some(key) = after {
-        query.sql(" AND ");
+        query.sql(glue);
         write_after(&mut query, key);
     }
     query
@@ -525,38 +532,8 @@ fn write_after(query: &mut RawQuery, key: &SortKey) {
         .sql(" AND first_name_key = ")
         .bind(first())
         .sql(" AND id > ")
-        .bind(Bind::Id(key.id))
+        .bind(Bind::Id(DbUuid(key.id)))
         .sql("))");
-}
-
-/// One page of everybody, after `after`.
-fn page(
-    conn: &mut AnyConnection,
-    after: Option<&SortKey>,
-    limit: i64,
-) -> Result<Vec<Customer>, DbError> {
-    let mut query = c::table.select(Row::as_select()).into_boxed();
-    if let Some(after) = after {
-        let (last, first, id) = (after.last.clone(), after.first.clone(), DbUuid(after.id));
-        query = query.filter(
-            c::last_name_key
-                .gt(last.clone())
-                .or(c::last_name_key
-                    .eq(last.clone())
-                    .and(c::first_name_key.gt(first.clone())))
-                .or(c::last_name_key
-                    .eq(last)
-                    .and(c::first_name_key.eq(first))
-                    .and(c::id.gt(id))),
-        );
-    }
-    query
-        .order((c::last_name_key.asc(), c::first_name_key.asc(), c::id.asc()))
-        .limit(limit)
-        .load(conn)?
-        .into_iter()
-        .map(Customer::try_from)
-        .collect()
 }
 
 /// Why an update did not happen.

@@ -11,6 +11,7 @@ use crate::connection::{AnyConnection, BackendKind};
 use crate::error::DbError;
 use crate::privacy_map::{Link, Table};
 use crate::raw_sql::{Bind, RawQuery};
+use crate::sql_types::DbUuid;
 
 /// Who the export is about: the customer, their login, and the addresses they are reached at.
 #[derive(Debug, Clone, Default)]
@@ -39,10 +40,12 @@ pub fn rows(
     let mut conditions: Vec<(&str, Bind)> = Vec::new();
     for link in table.links {
         match *link {
-            Link::Customer(column) => conditions.push((column, Bind::Id(subject.customer_id))),
+            Link::Customer(column) => {
+                conditions.push((column, Bind::Id(DbUuid(subject.customer_id))))
+            }
             Link::Account(column) => {
                 if let Some(account) = subject.account_id {
-                    conditions.push((column, Bind::Id(account)));
+                    conditions.push((column, Bind::Id(DbUuid(account))));
                 }
             }
             Link::Email(column) | Link::Phone(column) => {

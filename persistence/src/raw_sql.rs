@@ -6,26 +6,22 @@
 //! `RawQuery` goes through the connection's statement cache (keyed by its text), so a query run
 //! on every request is parsed and planned once per connection.
 
+use crate::connection::{AnyConnection, MultiBackend};
+use crate::sql_types::DbUuid;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Text, Untyped};
-use uuid::Uuid;
-
-use crate::connection::{AnyConnection, MultiBackend};
-use crate::sql_types::DbUuid;
 
 /// A value bound to a placeholder.
 pub enum Bind {
-    Id(Uuid),
+    Id(DbUuid),
     Text(String),
     Int(i64),
 }
 
 enum Part {
     Sql(String),
-    Id(DbUuid),
-    Text(String),
-    Int(i64),
+    Value(Bind),
 }
 
 /// SQL text and the values bound in it, in the order they appear.
@@ -43,11 +39,7 @@ impl RawQuery {
 
     /// Appends a placeholder bound to `value`.
     pub fn bind(&mut self, value: Bind) -> &mut Self {
-        self.parts.push(match value {
-            Bind::Id(id) => Part::Id(DbUuid(id)),
-            Bind::Text(text) => Part::Text(text),
-            Bind::Int(n) => Part::Int(n),
-        });
+        self.parts.push(Part::Value(value));
         self
     }
 
@@ -71,9 +63,11 @@ impl QueryFragment<MultiBackend> for RawQuery {
         for part in &self.parts {
             match part {
                 Part::Sql(text) => out.push_sql(text),
-                Part::Id(id) => out.push_bind_param::<crate::sql_types::Uuid, _>(id)?,
-                Part::Text(text) => out.push_bind_param::<Text, _>(text)?,
-                Part::Int(n) => out.push_bind_param::<BigInt, _>(n)?,
+                Part::Value(Bind::Id(id)) => {
+                    out.push_bind_param::<crate::sql_types::Uuid, _>(id)?;
+                }
+                Part::Value(Bind::Text(text)) => out.push_bind_param::<Text, _>(text)?,
+                Part::Value(Bind::Int(n)) => out.push_bind_param::<BigInt, _>(n)?,
             }
         }
         Ok(())
