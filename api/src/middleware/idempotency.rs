@@ -42,6 +42,8 @@ pub const KEY_HEADER: &str = "Idempotency-Key";
 pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
 /// The longest key accepted.
 pub const MAX_KEY_LENGTH: usize = 255;
+/// The characters a key may have (visible ASCII), as the contract states them.
+pub const KEY_PATTERN: &str = "^[!-~]+$";
 
 /// How long a key and its answer are kept (the personal-data map says 24 hours).
 const KEPT: chrono::Duration = chrono::Duration::hours(24);

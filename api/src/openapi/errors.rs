@@ -74,6 +74,12 @@ const TOO_MANY_REQUESTS: ProblemResponse = ProblemResponse {
     description: "Too many requests from this address; wait `Retry-After` seconds",
     header: Some(("Retry-After", "Seconds to wait before retrying")),
 };
+const IDEMPOTENCY_KEY_IN_FLIGHT: ProblemResponse = ProblemResponse {
+    name: "IdempotencyKeyInFlight",
+    status: "409",
+    description: "A request with this `Idempotency-Key` is still being handled; retry shortly",
+    header: None,
+};
 const INTERNAL: ProblemResponse = ProblemResponse {
     name: "InternalError",
     status: "500",
@@ -87,7 +93,7 @@ const UNAVAILABLE: ProblemResponse = ProblemResponse {
     header: Some(("Retry-After", "Seconds to wait before retrying")),
 };
 
-const ALL: [&ProblemResponse; 11] = [
+const ALL: [&ProblemResponse; 12] = [
     &BAD_REQUEST,
     &UNAUTHORIZED,
     &FORBIDDEN,
@@ -97,6 +103,7 @@ const ALL: [&ProblemResponse; 11] = [
     &UNSUPPORTED_MEDIA_TYPE,
     &UNPROCESSABLE,
     &TOO_MANY_REQUESTS,
+    &IDEMPOTENCY_KEY_IN_FLIGHT,
     &INTERNAL,
     &UNAVAILABLE,
 ];
@@ -107,14 +114,27 @@ pub fn document_problem_responses(doc: &mut OpenApi) {
     let mut used = std::collections::BTreeSet::new();
     for (path, item) in doc.paths.paths.iter_mut() {
         let touches_database = path.starts_with("/api/");
-        if let Some(post) = item.post.as_mut()
-            && crate::middleware::rate_limit::LIMITED.contains(&path.as_str())
-        {
-            used.insert(TOO_MANY_REQUESTS.name);
-            post.responses
-                .responses
-                .entry(TOO_MANY_REQUESTS.status.to_owned())
-                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(TOO_MANY_REQUESTS.name)));
+        // What a middleware adds to the POSTs it acts on.
+        let by_middleware = [
+            (
+                &crate::middleware::rate_limit::LIMITED[..],
+                &TOO_MANY_REQUESTS,
+            ),
+            (
+                &crate::middleware::idempotency::IDEMPOTENT[..],
+                &IDEMPOTENCY_KEY_IN_FLIGHT,
+            ),
+        ];
+        for (paths, problem) in by_middleware {
+            if let Some(post) = item.post.as_mut()
+                && paths.contains(&path.as_str())
+            {
+                used.insert(problem.name);
+                post.responses
+                    .responses
+                    .entry(problem.status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(problem.name)));
+            }
         }
         let operations = [
             &mut item.get,

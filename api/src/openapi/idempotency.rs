@@ -3,12 +3,11 @@
 
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
-use utoipa::openapi::{
-    ContentBuilder, HeaderBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder, Schema,
-};
+use utoipa::openapi::{HeaderBuilder, OpenApi, RefOr, Required, Schema};
 
-use crate::error::PROBLEM_JSON;
-use crate::middleware::idempotency::{IDEMPOTENT, KEY_HEADER, MAX_KEY_LENGTH, REPLAYED_HEADER};
+use crate::middleware::idempotency::{
+    IDEMPOTENT, KEY_HEADER, KEY_PATTERN, MAX_KEY_LENGTH, REPLAYED_HEADER,
+};
 
 const KEY_DESCRIPTION: &str = "A key of your choosing (a UUID) that makes a retry safe: the \
 same key with the same body (the same JSON, whatever its key order or spacing) within 24 hours \
@@ -16,7 +15,8 @@ returns the first successful response again, with `Idempotent-Replayed: true`, i
 the work twice. The same key with a different body is a 422 (`idempotency-key-reused`); while \
 the first request is still being handled, a 409. A failed request frees its key.";
 
-/// Adds the header parameter, the replay marker on success and the in-flight 409.
+/// Adds the header parameter and the replay marker on success (the in-flight 409 is among the
+/// shared problem responses).
 pub fn document_idempotency_keys(doc: &mut OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
         let Some(post) = item
@@ -36,7 +36,7 @@ pub fn document_idempotency_keys(doc: &mut OpenApi) {
                     .schema_type(Type::String)
                     .min_length(Some(1))
                     .max_length(Some(MAX_KEY_LENGTH))
-                    .pattern(Some("^[!-~]+$")),
+                    .pattern(Some(KEY_PATTERN)),
             ))
             .example(Some(serde_json::json!(
                 "5f0c6f5e-8f5b-4c41-9d55-2f2b8d6c9a10"
@@ -46,7 +46,9 @@ pub fn document_idempotency_keys(doc: &mut OpenApi) {
             .get_or_insert_with(Vec::new)
             .push(RefOr::T(key));
         for (status, response) in post.responses.responses.iter_mut() {
-            if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+            if status.starts_with('2')
+                && let RefOr::T(response) = response
+            {
                 let marker = HeaderBuilder::new()
                     .schema(Some(Schema::Object(Object::with_type(Type::Boolean))))
                     .description(Some("`true` when this is the kept answer to an earlier request with the same `Idempotency-Key`"))
@@ -56,19 +58,5 @@ pub fn document_idempotency_keys(doc: &mut OpenApi) {
                     .insert(REPLAYED_HEADER.to_owned(), RefOr::T(marker));
             }
         }
-        post.responses
-            .responses
-            .entry("409".to_owned())
-            .or_insert_with(|| {
-                let content = ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build();
-                RefOr::T(
-                    ResponseBuilder::new()
-                        .description("A request with this `Idempotency-Key` is still being handled")
-                        .content(PROBLEM_JSON, content)
-                        .build(),
-                )
-            });
     }
 }
