@@ -31,7 +31,7 @@ pub const SEEDED_PASSWORD: &str = "laulan aina aamulla";
 /// How many customers are written per transaction.
 const BATCH: usize = 1_000;
 /// Logins recorded for each seeded account.
-const LOGINS_PER_ACCOUNT: usize = 3;
+pub const LOGINS_PER_ACCOUNT: usize = 3;
 /// Customers who get a long history.
 const HISTORY_CUSTOMERS: usize = 3;
 
