@@ -396,6 +396,7 @@ fn add_history(
                         channel: Channel::Email,
                         recipient: recipient.clone(),
                         customer_id: Some(customer_id),
+                        subscription_id: None,
                         purpose: "uniikkilista.notice",
                         language: "fi",
                         subject: Some("UniikkiLista tiedottaa".into()),

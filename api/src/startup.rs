@@ -18,7 +18,8 @@ use crate::extract::BodyLimit;
 use crate::identity::bootstrap::{self, AdminCredentials};
 use crate::metrics::Metrics;
 use crate::middleware::{
-    PublicRateLimit, cors, idempotency, observe, rate_limit, security_headers,
+    PublicRateLimit, cors, idempotency, observe, rate_limit, refuse_control_characters,
+    security_headers,
 };
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
@@ -113,6 +114,7 @@ impl Application {
                 .default_service(web::to(unmatched_route))
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(rate_limit))
+                .wrap(from_fn(refuse_control_characters))
                 .wrap(cors(&server_settings.cors_origins))
                 .wrap(security_headers())
                 .wrap(from_fn(observe))

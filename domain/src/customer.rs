@@ -196,7 +196,7 @@ impl CustomerProfile {
 /// `å` placed before `ä` so that plain code-point order is the Finnish alphabet's
 /// (… x y z å ä ö).
 pub fn name_key(name: &str) -> String {
-    name.trim()
+    crate::text::nfc(name.trim())
         .to_lowercase()
         .chars()
         .map(|c| if c == 'å' { '\u{e3}' } else { c })

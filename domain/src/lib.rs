@@ -11,6 +11,7 @@ pub mod person;
 pub mod phone;
 pub mod privacy_request;
 pub mod survey;
+pub mod text;
 
 pub use account::Role;
 

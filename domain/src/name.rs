@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A name to show a person by: 1–200 characters after trimming, no control characters.
+/// A name to show a person by: 1–200 characters after trimming, in Unicode NFC, with no
+/// control, bidirectional-override or invisible characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
@@ -13,7 +14,7 @@ pub enum NameError {
     Empty,
     #[error("must be at most {0} characters")]
     TooLong(usize),
-    #[error("must not contain control characters")]
+    #[error("must not contain control, bidirectional-override or invisible characters")]
     ControlCharacters,
 }
 
@@ -39,19 +40,22 @@ impl DisplayName {
     }
 }
 
-/// Trims `raw` and checks it is a usable name of at most `max` characters.
+/// Trims `raw`, composes it (NFC: `A\u{308}` is stored as `Ä`, so a name is found whatever
+/// form the client sent) and checks it is a usable name of at most `max` characters. Characters
+/// that make a name look other than it is — controls, bidirectional overrides and isolates,
+/// zero-width and other invisible format characters — are refused.
 pub(crate) fn check_name(raw: &str, max: usize) -> Result<String, NameError> {
-    let name = raw.trim();
+    let name = crate::text::nfc(raw.trim());
     if name.is_empty() {
         return Err(NameError::Empty);
     }
     if name.chars().count() > max {
         return Err(NameError::TooLong(max));
     }
-    if name.chars().any(char::is_control) {
+    if name.chars().any(crate::text::is_hidden) {
         return Err(NameError::ControlCharacters);
     }
-    Ok(name.to_owned())
+    Ok(name)
 }
 
 impl TryFrom<String> for DisplayName {
@@ -98,5 +102,27 @@ mod tests {
             DisplayName::parse("a\nb"),
             Err(NameError::ControlCharacters)
         );
+    }
+
+    #[test]
+    fn composes_and_refuses_what_disguises_a_name() {
+        assert_eq!(
+            DisplayName::parse("A\u{308}ija\u{308}la\u{308}")
+                .unwrap()
+                .as_str(),
+            "Äijälä"
+        );
+        for disguised in [
+            "Maija\u{202e}nenialleM",
+            "Ma\u{200b}ija",
+            "\u{2067}Maija",
+            "Ma\u{feff}ija",
+        ] {
+            assert_eq!(
+                DisplayName::parse(disguised),
+                Err(NameError::ControlCharacters),
+                "{disguised:?}"
+            );
+        }
     }
 }

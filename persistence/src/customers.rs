@@ -26,6 +26,9 @@ pub struct Customer {
     pub sort_key: SortKey,
     /// Set while processing is restricted (GDPR Art. 18): when, and why.
     pub restriction: Option<(DateTime<Utc>, String)>,
+    /// When the person was erased: the row is an anonymous placeholder from then on, and no
+    /// write may touch it again.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// The position of a customer in the list order (last name, first name, id). Compared field by
@@ -86,6 +89,7 @@ struct Row {
     version: i64,
     restricted_at: Option<DbTime>,
     restriction_reason: Option<String>,
+    erased_at: Option<DbTime>,
 }
 
 fn corrupt<T, E>(column: &'static str) -> impl Fn(E) -> Result<T, DbError> {
@@ -154,6 +158,7 @@ impl TryFrom<Row> for Customer {
             restriction: r
                 .restricted_at
                 .map(|at| (at.get(), r.restriction_reason.unwrap_or_default())),
+            erased_at: r.erased_at.map(DbTime::get),
         })
     }
 }
@@ -283,6 +288,23 @@ pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Customer>, DbEr
         .optional()?
         .map(Customer::try_from)
         .transpose()
+}
+
+/// The customer, held for the rest of the write transaction: on PostgreSQL the row is locked
+/// (`FOR UPDATE`), so a concurrent erasure either finishes first (and this sees it) or waits
+/// until this change has committed (and then erases what it wrote). SQLite's single writer
+/// runs one change at a time already. Every change about a customer starts here.
+pub fn find_for_write(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Customer>, DbError> {
+    let query = c::table.find(DbUuid(id));
+    let row: Option<Row> = match conn {
+        AnyConnection::Postgresql(pg) => query
+            .select(Row::as_select())
+            .for_update()
+            .first(pg)
+            .optional()?,
+        AnyConnection::Sqlite(sqlite) => query.select(Row::as_select()).first(sqlite).optional()?,
+    };
+    row.map(Customer::try_from).transpose()
 }
 
 pub fn find_by_email(
@@ -543,11 +565,14 @@ pub enum UpdateError {
     NotFound,
     #[error("the customer has changed")]
     Stale,
+    #[error("the customer has been erased")]
+    Erased,
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
-/// Replaces the profile when the stored version is `expected_version` (if given).
+/// Replaces the profile when the stored version is `expected_version` and the customer has
+/// not been erased (both checked by the update itself).
 pub fn update(
     conn: &mut AnyConnection,
     id: Uuid,
@@ -558,7 +583,8 @@ pub fn update(
     let changed = diesel::update(
         c::table
             .find(DbUuid(id))
-            .filter(c::version.eq(expected_version)),
+            .filter(c::version.eq(expected_version))
+            .filter(c::erased_at.is_null()),
     )
     .set((
         ProfileColumns::from(profile),
@@ -568,10 +594,10 @@ pub fn update(
     .execute(conn)
     .map_err(DbError::from)?;
     if changed == 0 {
-        return Err(if find(conn, id)?.is_some() {
-            UpdateError::Stale
-        } else {
-            UpdateError::NotFound
+        return Err(match find(conn, id)? {
+            Some(current) if current.erased_at.is_some() => UpdateError::Erased,
+            Some(_) => UpdateError::Stale,
+            None => UpdateError::NotFound,
         });
     }
     find(conn, id)?.ok_or(UpdateError::NotFound)
@@ -584,7 +610,7 @@ pub fn set_restriction(
     restriction: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    diesel::update(c::table.find(DbUuid(id)))
+    diesel::update(c::table.find(DbUuid(id)).filter(c::erased_at.is_null()))
         .set((
             c::restricted_at.eq(restriction.map(|_| DbTime::new(now))),
             c::restriction_reason.eq(restriction),
@@ -596,7 +622,7 @@ pub fn set_restriction(
 }
 
 pub fn link_account(conn: &mut AnyConnection, id: Uuid, account_id: Uuid) -> Result<(), DbError> {
-    diesel::update(c::table.find(DbUuid(id)))
+    diesel::update(c::table.find(DbUuid(id)).filter(c::erased_at.is_null()))
         .set(c::account_id.eq(DbUuid(account_id)))
         .execute(conn)?;
     Ok(())

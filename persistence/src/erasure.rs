@@ -47,14 +47,25 @@ pub const HANDLED_TABLES: &[&str] = &[
 /// What stays of an erased customer's name.
 pub const ERASED_NAME: &str = "(poistettu)";
 
-/// Erases `subject`. Run inside a write transaction (roll it back for a preview).
+/// What an erasure did: a step per table, and the ids of the messages it deleted (whose copies
+/// outside the database, such as the file outbox, must go too).
+#[derive(Debug, Clone, Default)]
+pub struct Erased {
+    pub steps: Vec<Step>,
+    pub messages: Vec<Uuid>,
+}
+
+/// Erases `subject`: what is linked to them by id — their customer row, login, consents, survey
+/// answers, the UniikkiLista subscriptions linked to them and every message to them or to those
+/// subscriptions — never rows that merely share an address with them. Run inside a write
+/// transaction after [`crate::customers::find_for_write`] (roll it back for a preview).
 /// `login_name_hash` also removes failed logins tried with the person's email.
 pub fn erase(
     conn: &mut AnyConnection,
     subject: &Subject,
     login_name_hash: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Vec<Step>, DbError> {
+) -> Result<Erased, DbError> {
     let customer = DbUuid(subject.customer_id);
     let account = subject.account_id.map(DbUuid);
     let mut steps = Vec::new();
@@ -74,26 +85,21 @@ pub fn erase(
         diesel::delete(consents::table.filter(consents::customer_id.eq(customer))).execute(conn)?;
     step("consents", Treatment::Deleted, n);
 
-    let contacts: Vec<&String> = subject.emails.iter().chain(&subject.phones).collect();
-    let n = diesel::delete(
-        messages::table.filter(
-            messages::customer_id
-                .eq(customer)
-                .or(messages::recipient.eq_any(&contacts)),
-        ),
-    )
-    .execute(conn)?;
-    step("messages", Treatment::Deleted, n);
-
     let subscription_ids: Vec<DbUuid> = subs::table
-        .filter(
-            subs::customer_id
-                .eq(customer)
-                .or(subs::email.eq_any(&subject.emails))
-                .or(subs::phone.eq_any(&subject.phones)),
-        )
+        .filter(subs::customer_id.eq(customer))
         .select(subs::id)
         .load(conn)?;
+    let message_ids: Vec<DbUuid> = messages::table
+        .filter(
+            messages::customer_id
+                .eq(customer)
+                .or(messages::subscription_id.eq_any(&subscription_ids)),
+        )
+        .select(messages::id)
+        .load(conn)?;
+    let n =
+        diesel::delete(messages::table.filter(messages::id.eq_any(&message_ids))).execute(conn)?;
+    step("messages", Treatment::Deleted, n);
     diesel::delete(tokens::table.filter(tokens::subscription_id.eq_any(&subscription_ids)))
         .execute(conn)?;
     let n = diesel::delete(subs::table.filter(subs::id.eq_any(&subscription_ids))).execute(conn)?;
@@ -137,6 +143,7 @@ pub fn erase(
             customers::account_id.eq(None::<DbUuid>),
             customers::restricted_at.eq(None::<DbTime>),
             customers::restriction_reason.eq(None::<String>),
+            customers::erased_at.eq(DbTime::new(now)),
             customers::updated_at.eq(DbTime::new(now)),
             customers::version.eq(customers::version + 1),
         ))
@@ -160,17 +167,10 @@ pub fn erase(
     step("privacy_requests", Treatment::Anonymised, n);
     let n = crate::idempotency::forget_mentions(conn, subject.customer_id)?;
     step("idempotency_keys", Treatment::Deleted, n);
-    Ok(steps)
-}
-
-/// Whether the customer row has been erased already.
-pub fn is_erased(conn: &mut AnyConnection, customer_id: Uuid) -> Result<bool, DbError> {
-    let name: Option<String> = customers::table
-        .find(DbUuid(customer_id))
-        .select(customers::first_name)
-        .first(conn)
-        .optional()?;
-    Ok(name.as_deref() == Some(ERASED_NAME))
+    Ok(Erased {
+        steps,
+        messages: message_ids.into_iter().map(|id| id.0).collect(),
+    })
 }
 
 /// On SQLite, moves every page out of the write-ahead log and truncates it, so that erased

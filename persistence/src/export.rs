@@ -13,13 +13,13 @@ use crate::privacy_map::{Link, Table};
 use crate::raw_sql::{Bind, RawQuery};
 use crate::sql_types::DbUuid;
 
-/// Who the export is about: the customer, their login, and the addresses they are reached at.
+/// Who the export is about: the customer and their login. Rows are theirs by these ids (or
+/// through a subscription linked to the customer), never by a matching email or phone number,
+/// which anyone may share or claim.
 #[derive(Debug, Clone, Default)]
 pub struct Subject {
     pub customer_id: Uuid,
     pub account_id: Option<Uuid>,
-    pub emails: Vec<String>,
-    pub phones: Vec<String>,
 }
 
 #[derive(QueryableByName)]
@@ -37,25 +37,15 @@ pub fn rows(
     subject: &Subject,
 ) -> Result<Vec<Box<RawValue>>, DbError> {
     let kind = conn.kind();
-    let mut conditions: Vec<(&str, Bind)> = Vec::new();
+    let mut conditions: Vec<(Link, Bind)> = Vec::new();
     for link in table.links {
         match *link {
-            Link::Customer(column) => {
-                conditions.push((column, Bind::Id(DbUuid(subject.customer_id))))
+            Link::Customer(_) | Link::Subscription(_) => {
+                conditions.push((*link, Bind::Id(DbUuid(subject.customer_id))))
             }
-            Link::Account(column) => {
+            Link::Account(_) => {
                 if let Some(account) = subject.account_id {
-                    conditions.push((column, Bind::Id(DbUuid(account))));
-                }
-            }
-            Link::Email(column) | Link::Phone(column) => {
-                let values = if matches!(link, Link::Email(_)) {
-                    &subject.emails
-                } else {
-                    &subject.phones
-                };
-                for value in values {
-                    conditions.push((column, Bind::Text(value.clone())));
+                    conditions.push((*link, Bind::Id(DbUuid(account))));
                 }
             }
         }
@@ -81,9 +71,19 @@ pub fn rows(
     };
     let mut query = RawQuery::default();
     query.sql(format!("SELECT {object} AS row FROM {} WHERE ", table.name));
-    for (i, (column, value)) in conditions.into_iter().enumerate() {
+    for (i, (link, value)) in conditions.into_iter().enumerate() {
         let or = if i == 0 { "" } else { " OR " };
-        query.sql(format!("{or}{column} = ")).bind(value);
+        match link {
+            Link::Subscription(column) => query
+                .sql(format!(
+                    "{or}{column} IN (SELECT id FROM uniikkilista_subscriptions WHERE customer_id = "
+                ))
+                .bind(value)
+                .sql(")"),
+            Link::Customer(column) | Link::Account(column) => {
+                query.sql(format!("{or}{column} = ")).bind(value)
+            }
+        };
     }
     query
         .load::<JsonRow>(conn)?

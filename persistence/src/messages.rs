@@ -40,6 +40,9 @@ pub struct NewMessage {
     pub channel: Channel,
     pub recipient: String,
     pub customer_id: Option<Uuid>,
+    /// The UniikkiLista subscription the message is sent to, if any: the message belongs to
+    /// whoever the subscription belongs to.
+    pub subscription_id: Option<Uuid>,
     pub purpose: &'static str,
     pub language: &'static str,
     pub subject: Option<String>,
@@ -59,6 +62,7 @@ pub fn enqueue(
             m::channel.eq(message.channel.as_str()),
             m::recipient.eq(&message.recipient),
             m::customer_id.eq(message.customer_id.map(DbUuid)),
+            m::subscription_id.eq(message.subscription_id.map(DbUuid)),
             m::purpose.eq(message.purpose),
             m::language.eq(message.language),
             m::subject.eq(&message.subject),
@@ -151,8 +155,10 @@ pub fn claim_due(
         .collect()
 }
 
-pub fn mark_sent(conn: &mut AnyConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
-    diesel::update(m::table.find(DbUuid(id)))
+/// Marks the message sent; `false` when it no longer exists (erased while it was being
+/// delivered), so that the sender can remove any copy it made.
+pub fn mark_sent(conn: &mut AnyConnection, id: Uuid, now: DateTime<Utc>) -> Result<bool, DbError> {
+    let changed = diesel::update(m::table.find(DbUuid(id)))
         .set((
             m::status.eq("sent"),
             m::sent_at.eq(DbTime::new(now)),
@@ -160,7 +166,7 @@ pub fn mark_sent(conn: &mut AnyConnection, id: Uuid, now: DateTime<Utc>) -> Resu
             m::last_error.eq(None::<String>),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(changed > 0)
 }
 
 /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.

@@ -71,10 +71,9 @@ pub enum Link {
     Customer(&'static str),
     /// The column holds the id of the person's login account.
     Account(&'static str),
-    /// The column holds an email address of the person.
-    Email(&'static str),
-    /// The column holds a phone number of the person.
-    Phone(&'static str),
+    /// The column holds the id of a UniikkiLista subscription linked to the person's customer
+    /// record (linking is an explicit, audited act).
+    Subscription(&'static str),
 }
 
 /// One table: the processing it serves and what each column holds.
@@ -147,6 +146,7 @@ pub const TABLES: &[Table] = &[
             ("version", NotPersonal),
             ("restricted_at", Consent),
             ("restriction_reason", Consent),
+            ("erased_at", NotPersonal),
         ],
         booleans: &[],
     },
@@ -219,8 +219,7 @@ pub const TABLES: &[Table] = &[
         retention: "12 months after delivery",
         links: &[
             Link::Customer("customer_id"),
-            Link::Email("recipient"),
-            Link::Phone("recipient"),
+            Link::Subscription("subscription_id"),
         ],
         columns: &[
             ("id", NotPersonal),
@@ -239,6 +238,7 @@ pub const TABLES: &[Table] = &[
             ("last_error", NotPersonal),
             ("created_at", Communication),
             ("sent_at", Communication),
+            ("subscription_id", Relationship),
         ],
         booleans: &[],
     },
@@ -248,11 +248,7 @@ pub const TABLES: &[Table] = &[
         basis: LegalBasis::Consent,
         source: "the person or their guardian, on the sign-up form",
         retention: "until withdrawn; unconfirmed sign-ups 7 days",
-        links: &[
-            Link::Customer("customer_id"),
-            Link::Email("email"),
-            Link::Phone("phone"),
-        ],
+        links: &[Link::Customer("customer_id")],
         columns: &[
             ("id", NotPersonal),
             ("name", Identity),

@@ -7,7 +7,6 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::connection::AnyConnection;
-use crate::erasure::ERASED_NAME;
 use crate::error::DbError;
 use crate::idempotency;
 use crate::schema::{
@@ -70,6 +69,9 @@ pub fn purge(
     }
     let login_events = diesel::delete(old_logins).execute(conn)?;
     let finished_messages = diesel::delete(finished).execute(conn)?;
+    // A sign-up never confirmed goes with the messages that asked for the confirmation.
+    diesel::delete(messages::table.filter(messages::subscription_id.eq_any(&signups)))
+        .execute(conn)?;
     diesel::delete(tokens::table.filter(tokens::subscription_id.eq_any(&signups))).execute(conn)?;
     let unconfirmed_signups =
         diesel::delete(subs::table.filter(subs::id.eq_any(&signups))).execute(conn)?;
@@ -90,7 +92,7 @@ pub fn inactive_customers(
     let at = DbTime::new(cutoff);
     let ids: Vec<DbUuid> = customers::table
         .filter(customers::updated_at.lt(at))
-        .filter(customers::first_name.ne(ERASED_NAME))
+        .filter(customers::erased_at.is_null())
         .filter(not(exists(
             survey_responses::table
                 .filter(survey_responses::customer_id.eq(customers::id))

@@ -170,6 +170,7 @@ diesel::table! {
         version -> BigInt,
         restricted_at -> Nullable<UtcTimestamp>,
         restriction_reason -> Nullable<Text>,
+        erased_at -> Nullable<UtcTimestamp>,
     }
 }
 
@@ -194,6 +195,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> UtcTimestamp,
         sent_at -> Nullable<UtcTimestamp>,
+        subscription_id -> Nullable<Uuid>,
     }
 }
 
@@ -339,6 +341,7 @@ diesel::joinable!(survey_responses -> customers (customer_id));
 diesel::joinable!(uniikkilista_subscriptions -> customers (customer_id));
 diesel::joinable!(uniikkilista_tokens -> uniikkilista_subscriptions (subscription_id));
 diesel::joinable!(messages -> customers (customer_id));
+diesel::joinable!(messages -> uniikkilista_subscriptions (subscription_id));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(login_events -> accounts (account_id));
 

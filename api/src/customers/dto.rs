@@ -61,6 +61,9 @@ pub struct CustomerView {
     /// Processing is restricted (GDPR Art. 18): the data is kept but not used.
     pub restricted: bool,
     pub restriction_reason: Option<String>,
+    /// When the person was erased; the record is then an anonymous placeholder that no request
+    /// can change (409).
+    pub erased_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Also the `ETag`; send it back in `If-Match` to update safely.
@@ -96,6 +99,7 @@ impl CustomerView {
             has_account: c.account_id.is_some(),
             restricted: c.restriction.is_some(),
             restriction_reason: c.restriction.map(|(_, reason)| reason),
+            erased_at: c.erased_at,
             created_at: c.created_at,
             updated_at: c.updated_at,
             version: c.version,

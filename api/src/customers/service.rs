@@ -35,6 +35,24 @@ pub fn restricted() -> ApiError {
     }
 }
 
+/// The answer to any change about a person who has been erased.
+pub fn erased() -> ApiError {
+    ApiError::Conflict {
+        detail: "this customer has been erased; nothing more can be recorded about them".to_owned(),
+        existing_id: None,
+    }
+}
+
+/// The customer, locked for this write transaction (see [`customers::find_for_write`]), when
+/// they exist and have not been erased. Every change about a customer starts here.
+pub fn for_write(conn: &mut AnyConnection, id: Uuid) -> Result<Customer, ApiError> {
+    let customer = customers::find_for_write(conn, id)?.ok_or(ApiError::NotFound)?;
+    if customer.erased_at.is_some() {
+        return Err(erased());
+    }
+    Ok(customer)
+}
+
 /// Restricts processing with a reason, or lifts the restriction (`None`); both audited.
 pub async fn set_restriction(
     state: &AppState,
@@ -46,7 +64,7 @@ pub async fn set_restriction(
         .writer
         .write(move |conn| {
             let now = Utc::now();
-            customers::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            for_write(conn, id)?;
             customers::set_restriction(conn, id, reason.as_deref(), now)?;
             let action = if reason.is_some() {
                 "customer.restrict"
@@ -197,6 +215,7 @@ fn patch_customer(
     customers::update(conn, current.id, &profile, version, now).map_err(|e| match e {
         UpdateError::NotFound => ApiError::NotFound,
         UpdateError::Stale => ApiError::PreconditionFailed,
+        UpdateError::Erased => erased(),
         UpdateError::Db(db) => unique_violation(db),
     })
 }
@@ -211,7 +230,8 @@ pub async fn update(
     state
         .writer
         .write(move |conn| {
-            let current = visible(&caller, customers::find(conn, id)?)?;
+            visible(&caller, customers::find(conn, id)?)?;
+            let current = for_write(conn, id)?;
             let updated = patch_customer(conn, &current, patch, expected_version)?;
             audit::append(
                 conn,
@@ -240,7 +260,8 @@ pub async fn issue_one_time_password(
         .writer
         .write(move |conn| {
             let now = Utc::now();
-            let customer = visible(&caller, customers::find(conn, id)?)?;
+            visible(&caller, customers::find(conn, id)?)?;
+            let customer = for_write(conn, id)?;
             let email = customer
                 .profile
                 .email
@@ -322,10 +343,18 @@ pub async fn update_me(
     state
         .writer
         .write(move |conn| {
-            let current =
-                customers::find_by_account(conn, account_id)?.ok_or(ApiError::NotFound)?;
+            let own = customers::find_by_account(conn, account_id)?.ok_or(ApiError::NotFound)?;
+            let current = for_write(conn, own.id)?;
             let id = current.id;
-            let updated = patch_customer(conn, &current, patch, expected_version)?;
+            // Whose address it is stays unsaid: a customer learns only that it is taken.
+            let updated =
+                patch_customer(conn, &current, patch, expected_version).map_err(|e| match e {
+                    ApiError::Conflict { detail, .. } => ApiError::Conflict {
+                        detail,
+                        existing_id: None,
+                    },
+                    other => other,
+                })?;
             let Some(email) = &updated.profile.email else {
                 return Err(ApiError::Validation(vec![crate::error::FieldError::new(
                     "email",

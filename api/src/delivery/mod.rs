@@ -13,7 +13,7 @@ use persistence::messages::{self, Claimed};
 use persistence::{Pool, write_transaction};
 
 use crate::settings::Settings;
-pub use transport::Transports;
+pub use transport::{Transports, forget_copies, outbox_of};
 
 /// How long a claim lasts: longer than any single delivery attempt takes.
 const LEASE: chrono::Duration = chrono::Duration::minutes(5);
@@ -44,8 +44,12 @@ pub fn deliver_due(
             let mut conn = pool.get()?;
             match outcome {
                 Ok(()) => {
-                    messages::mark_sent(&mut conn, message.id, Utc::now())?;
-                    delivered += 1;
+                    if messages::mark_sent(&mut conn, message.id, Utc::now())? {
+                        delivered += 1;
+                    } else {
+                        // Erased while it was being sent: the copy just made goes too.
+                        forget_copies(&outbox_of(settings), &[message.id]);
+                    }
                 }
                 Err(failure) => {
                     let retry_at = next_attempt(message, &failure, settings);

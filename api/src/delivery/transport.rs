@@ -1,7 +1,9 @@
 //! Where messages go: SMTP and an HTTP SMS gateway when configured, otherwise files in the
 //! data directory that a developer can read.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use uuid::Uuid;
 
 use persistence::messages::{Channel, Claimed};
 
@@ -40,7 +42,7 @@ pub struct Transports {
 
 impl Transports {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let outbox = settings.data_dir.join("outbox");
+        let outbox = outbox_of(settings);
         Ok(Self {
             email: email::EmailTransport::from_settings(settings, outbox.clone())?,
             sms: sms::SmsTransport::from_settings(settings, outbox),
@@ -51,6 +53,31 @@ impl Transports {
         match message.channel {
             Channel::Email => self.email.send(message),
             Channel::Sms => self.sms.send(message),
+        }
+    }
+}
+
+/// Where the file transports write messages.
+pub fn outbox_of(settings: &Settings) -> PathBuf {
+    settings.data_dir.join("outbox")
+}
+
+/// The file extensions of the file transports' copies.
+const EXTENSIONS: [&str; 2] = ["eml", "sms.json"];
+
+/// Removes the file copies of `messages` (erased, or deleted while being delivered). A copy
+/// that cannot be removed is logged by id; there is nothing else to do about it here.
+pub fn forget_copies(outbox: &Path, messages: &[Uuid]) {
+    for id in messages {
+        for extension in EXTENSIONS {
+            let path = outbox.join(format!("{id}.{extension}"));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    tracing::error!(message_id = %id, error = %e.kind(), "could not remove a message file")
+                }
+            }
         }
     }
 }

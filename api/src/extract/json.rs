@@ -11,6 +11,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
+use super::strict::{self, Strict};
 use crate::error::{ApiError, FieldError};
 
 /// The largest body accepted and the time it may take to arrive, from settings; registered as
@@ -102,26 +103,19 @@ fn check_headers(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
 }
 
 /// Parses with the path of the offending field. Syntax errors are 400; well-formed JSON of the
-/// wrong shape is 422 with the field named.
+/// wrong shape (an array for an object included), or holding a control character, is 422 with
+/// the field named. Every string is composed to NFC before the request type sees it.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    let value = result.map_err(|error| {
+    let mut tree: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let unprintable = strict::clean(&mut tree);
+    if !unprintable.is_empty() {
+        return Err(ApiError::Validation(unprintable));
+    }
+    serde_path_to_error::deserialize(Strict(&tree)).map_err(|error| {
         let path = error.path().to_string();
-        let inner = error.into_inner();
-        if !inner.is_data() {
-            return ApiError::MalformedBody(inner.to_string());
-        }
-        // Serde stops at the first data error; bad syntax later in the body still wins.
-        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-            return ApiError::MalformedBody(syntax.to_string());
-        }
-        ApiError::Validation(vec![data_error(&path, &inner.to_string())])
-    })?;
-    deserializer
-        .end()
-        .map_err(|e| ApiError::MalformedBody(e.to_string()))?;
-    Ok(value)
+        ApiError::Validation(vec![data_error(&path, &error.into_inner().to_string())])
+    })
 }
 
 /// Turns serde's message into a field error. Serde says "missing field `x`" at the parent's
@@ -259,10 +253,26 @@ mod tests {
                 Some(("address.postal_code", "length")),
             ),
             ("[]", 422, Some(("body", "invalid_type"))),
+            (r#"["a", null]"#, 422, Some(("body", "invalid_type"))),
+            (
+                r#"{"name": "a", "address": ["00100"]}"#,
+                422,
+                Some(("address", "invalid_type")),
+            ),
+            (
+                r#"{"name": "a\u0000"}"#,
+                422,
+                Some(("name", "invalid_characters")),
+            ),
+            (
+                r#"{"name": "a", "address": {"postal_code": "0\u001b100"}}"#,
+                422,
+                Some(("address.postal_code", "invalid_characters")),
+            ),
         ];
         for (raw, status, field) in cases {
             let (got_status, errors) = errors_of(raw);
-            assert_eq!(got_status, status, "{raw}");
+            assert_eq!(got_status, status, "{raw}: {errors:?}");
             if let Some((name, code)) = field {
                 assert_eq!(errors.len(), 1, "{raw}: {errors:?}");
                 assert_eq!(
@@ -272,5 +282,65 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod strict_tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Login {
+        email: String,
+        password: String,
+        #[serde(default)]
+        remember: Option<bool>,
+        kind: Option<Kind>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Staff,
+        Customer,
+    }
+
+    #[test]
+    fn objects_are_read_as_before() {
+        let login: Login =
+            parse(br#"{"email": "a@b.fi", "password": "p", "kind": "staff"}"#).unwrap();
+        assert_eq!(
+            login,
+            Login {
+                email: "a@b.fi".into(),
+                password: "p".into(),
+                remember: None,
+                kind: Some(Kind::Staff)
+            }
+        );
+    }
+
+    #[test]
+    fn an_array_is_never_read_as_an_object() {
+        assert!(parse::<Login>(br#"["a@b.fi", "p", null, "staff"]"#).is_err());
+    }
+
+    #[test]
+    fn strings_are_composed_before_the_type_sees_them() {
+        let login: Login =
+            parse("{\"email\": \"a@b.fi\", \"password\": \"A\u{308}\"}".as_bytes()).unwrap();
+        assert_eq!(login.password, "Ä");
+    }
+
+    #[test]
+    fn every_control_character_is_named_at_once() {
+        let err = parse::<Login>(br#"{"email": "\u0000", "password": "\u0007"}"#).unwrap_err();
+        let ApiError::Validation(errors) = err else {
+            panic!("{err:?}")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["email", "password"]);
     }
 }

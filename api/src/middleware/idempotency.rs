@@ -17,6 +17,7 @@ use chrono::Utc;
 use persistence::DbError;
 use persistence::idempotency::{self, Claim, KeyedRequest, StoredResponse};
 
+use super::refused::{or_refuse, refused};
 use crate::auth::{Caller, Principal, secrets};
 use crate::error::ApiError;
 use crate::extract::{BodyLimit, read_limited};
@@ -60,13 +61,12 @@ pub async fn idempotency(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let applies = req.method() == Method::POST
-        && req
-            .match_pattern()
+        && super::route::pattern_of(&req)
             .is_some_and(|pattern| IDEMPOTENT.contains(&pattern.as_str()));
     let Some(key) = req.headers().get(KEY_HEADER).filter(|_| applies).cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let key = valid_key(&key)?;
+    let key = or_refuse!(req, valid_key(&key));
     let (Ok(caller), Some(state)) = (
         req.extract::<Caller>().await,
         req.app_data::<web::Data<AppState>>().cloned(),
@@ -75,7 +75,7 @@ pub async fn idempotency(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let limits = req.app_data::<BodyLimit>().copied().unwrap_or_default();
-    let body = read_limited(req.take_payload(), limits).await?.freeze();
+    let body = or_refuse!(req, read_limited(req.take_payload(), limits).await).freeze();
     let request = KeyedRequest {
         principal: principal_of(&caller.principal),
         key,
@@ -95,17 +95,22 @@ pub async fn idempotency(
                     other => Ok(other?),
                 }
             })
-            .await?
+            .await
     };
-    match claimed {
-        Claim::Mismatch => Err(ApiError::IdempotencyKeyReused.into()),
-        Claim::InFlight => Err(ApiError::Conflict {
-            detail: "a request with this Idempotency-Key is still being handled; retry shortly"
-                .to_owned(),
-            existing_id: None,
+    match or_refuse!(req, claimed) {
+        Claim::Mismatch => Ok(refused(req, ApiError::IdempotencyKeyReused)),
+        Claim::InFlight => Ok(refused(
+            req,
+            ApiError::Conflict {
+                detail: "a request with this Idempotency-Key is still being handled; retry shortly"
+                    .to_owned(),
+                existing_id: None,
+            },
+        )),
+        Claim::Answered(stored) => {
+            let replayed = or_refuse!(req, replay(&stored));
+            Ok(req.into_response(replayed))
         }
-        .into()),
-        Claim::Answered(stored) => Ok(req.into_response(replay(&stored)?)),
         Claim::Acquired => {
             req.set_payload(body.into());
             let outcome = next.call(req).await;

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
@@ -52,8 +52,9 @@ impl PublicRateLimit {
 pub async fn rate_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let limited = req.method() == Method::POST && LIMITED.contains(&req.path());
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let limited = req.method() == Method::POST
+        && super::route::pattern_of(&req).is_some_and(|p| LIMITED.contains(&p.as_str()));
     if limited
         && let (Some(limit), Some(peer)) = (
             req.app_data::<web::Data<PublicRateLimit>>(),
@@ -61,7 +62,10 @@ pub async fn rate_limit(
         )
         && let Some(retry_after_secs) = limit.check(peer.ip())
     {
-        return Err(ApiError::TooManyRequests { retry_after_secs }.into());
+        return Ok(super::refused::refused(
+            req,
+            ApiError::TooManyRequests { retry_after_secs },
+        ));
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_boxed_body())
 }

@@ -227,6 +227,7 @@ pub async fn change(
     state.writer.write(move |conn| {
         let now = Utc::now();
         let customer = customer_of(conn, &caller, customer_id)?;
+        let customer = crate::customers::service::for_write(conn, customer.id)?;
         if !store::notice_exists(conn, &version)? {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "privacy_notice_version",

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use domain::privacy_request::RequestStatus;
-use persistence::erasure::{self, Step, Treatment};
+use persistence::erasure::{self, Erased, Step, Treatment};
 use persistence::privacy_requests::{self, Changes, Filter};
 use persistence::{audit, customers, write_transaction};
 use serde::{Deserialize, Serialize};
@@ -14,9 +14,9 @@ use validator::Validate;
 
 use super::export::subject_of;
 use crate::auth::{Caller, secrets};
-use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::{db, delivery};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -95,7 +95,7 @@ fn parts(steps: &[Step]) -> Vec<ErasedPart> {
 
 /// Why an erasure transaction ended without committing.
 enum Stop {
-    Preview(Vec<Step>),
+    Preview(Erased),
     Api(ApiError),
 }
 
@@ -118,14 +118,17 @@ pub async fn erase(
     request: ErasureRequest,
 ) -> Result<ErasureReport, ApiError> {
     let key = state.signing_key.clone();
+    let outbox = delivery::outbox_of(&state.settings);
     let (preview, reason) = (request.preview, request.reason.clone());
     let audit_caller = caller.clone();
     let outcome = db::run(&state.pool, move |conn| {
         let result = write_transaction(conn, |conn| {
             let now = Utc::now();
-            let customer =
-                customers::find(conn, customer_id)?.ok_or(Stop::Api(ApiError::NotFound))?;
-            if erasure::is_erased(conn, customer_id)? {
+            // Locked: changes about the person that are under way commit first (and are
+            // erased here); later ones find the person erased.
+            let customer = customers::find_for_write(conn, customer_id)?
+                .ok_or(Stop::Api(ApiError::NotFound))?;
+            if customer.erased_at.is_some() {
                 return Err(Stop::Api(ApiError::Conflict {
                     detail: "this customer has already been erased".to_owned(),
                     existing_id: None,
@@ -137,9 +140,9 @@ pub async fn erase(
                 .email
                 .as_ref()
                 .map(|e| secrets::login_name_hash(key.bytes(), e.as_str()));
-            let steps = erasure::erase(conn, &subject, name_hash.as_deref(), now)?;
+            let erased = erasure::erase(conn, &subject, name_hash.as_deref(), now)?;
             if preview {
-                return Err(Stop::Preview(steps));
+                return Err(Stop::Preview(erased));
             }
             let open = Filter {
                 customer_id: Some(customer_id),
@@ -177,14 +180,15 @@ pub async fn erase(
                 ),
                 now,
             )?;
-            Ok((steps, completed))
+            Ok((erased, completed))
         });
         match result {
-            Ok((steps, completed)) => {
+            Ok((erased, completed)) => {
                 persistence::erasure::flush_log(conn)?;
-                Ok((steps, completed, false))
+                delivery::forget_copies(&outbox, &erased.messages);
+                Ok((erased, completed, false))
             }
-            Err(Stop::Preview(steps)) => {
+            Err(Stop::Preview(erased)) => {
                 let entry = audit_caller.audit(
                     "customer.erase_preview",
                     "customer",
@@ -192,19 +196,19 @@ pub async fn erase(
                     Some(customer_id),
                 );
                 write_transaction(conn, |conn| audit::append(conn, entry, Utc::now()))?;
-                Ok((steps, 0, true))
+                Ok((erased, 0, true))
             }
             Err(Stop::Api(error)) => Err(error),
         }
     })
     .await?;
     state.writer.chained().await?;
-    let (steps, completed_requests, preview) = outcome;
+    let (erased, completed_requests, preview) = outcome;
     Ok(ErasureReport {
         customer_id,
         preview,
         reason: request.reason,
-        erased: parts(&steps),
+        erased: parts(&erased.steps),
         retained: RETAINED
             .iter()
             .map(|r| RetainedPart {

@@ -85,30 +85,11 @@ fn purpose_of(action: &str) -> Option<&'static str> {
     })
 }
 
-/// Who a customer is, for finding their rows: their id, login and addresses.
+/// Who a customer is, for finding their rows: their id and login, never their addresses.
 pub fn subject_of(customer: &Customer) -> Subject {
-    let p = &customer.profile;
-    let emails = [
-        p.email.as_ref(),
-        p.guardian.as_ref().and_then(|g| g.email.as_ref()),
-    ];
-    let phones = [
-        p.phone.as_ref(),
-        p.guardian.as_ref().and_then(|g| g.phone.as_ref()),
-    ];
     Subject {
         customer_id: customer.id,
         account_id: customer.account_id,
-        emails: emails
-            .into_iter()
-            .flatten()
-            .map(|e| e.as_str().to_owned())
-            .collect(),
-        phones: phones
-            .into_iter()
-            .flatten()
-            .map(|p| p.as_str().to_owned())
-            .collect(),
     }
 }
 

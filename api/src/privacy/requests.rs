@@ -152,6 +152,7 @@ fn file(
                     }
                     _ => return Err(ApiError::Forbidden),
                 };
+                let customer = crate::customers::service::for_write(conn, customer.id)?;
                 let new = NewRequest {
                     customer_id: customer.id,
                     kind,

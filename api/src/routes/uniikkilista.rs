@@ -7,7 +7,7 @@ use validator::Validate;
 
 use crate::auth::{Action, Caller, RequestMeta};
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{BodyLimit, Json, read_limited};
 use crate::http::{Page, decode_cursor, page_limit};
 use crate::state::AppState;
 use crate::uniikkilista::dto::*;
@@ -71,8 +71,10 @@ pub async fn unsubscribe(
     meta: RequestMeta,
     req: HttpRequest,
     query: web::Query<UnsubscribeQuery>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let limits = req.app_data::<BodyLimit>().copied().unwrap_or_default();
+    let body = read_limited(payload.into_inner(), limits).await?;
     let query = query.into_inner();
     let (token, scope) = match query.token {
         Some(token) => (token, query.scope),

@@ -159,7 +159,10 @@ pub async fn respond(
         .write(move |conn| {
             let now = Utc::now();
             let (customer_id, submitted_by) = respondent(conn, &caller, body.customer_id)?;
-            if customers::find(conn, customer_id)?.is_some_and(|c| c.restriction.is_some()) {
+            if crate::customers::service::for_write(conn, customer_id)?
+                .restriction
+                .is_some()
+            {
                 return Err(crate::customers::service::restricted());
             }
             let survey = surveys::find(conn, id, body.version)?.ok_or(ApiError::NotFound)?;

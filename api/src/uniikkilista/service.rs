@@ -164,8 +164,8 @@ pub async fn subscribe(
                     unsubscribe_links(conn, &settings, id, Channel::Email, now)?;
                 let (subject, body) = templates::confirm_email(language, &new.name, &link, &stop);
                 let message = outgoing(
+                    (id, email),
                     Channel::Email,
-                    email,
                     "uniikkilista.confirm",
                     language,
                     Some(subject),
@@ -187,8 +187,8 @@ pub async fn subscribe(
                 )?;
                 let (stop, _) = unsubscribe_links(conn, &settings, id, Channel::Sms, now)?;
                 let message = outgoing(
+                    (id, phone),
                     Channel::Sms,
-                    phone,
                     "uniikkilista.confirm",
                     language,
                     None,
@@ -244,9 +244,11 @@ fn unsubscribe_links(
     ))
 }
 
+/// A message to `(subscription, address)` on `channel`: it belongs to whoever the subscription
+/// belongs to, whatever address it goes to.
 fn outgoing(
+    (subscription_id, recipient): (Uuid, &str),
     channel: Channel,
-    recipient: &str,
     purpose: &'static str,
     language: Language,
     subject: Option<String>,
@@ -257,6 +259,7 @@ fn outgoing(
         channel,
         recipient: recipient.to_owned(),
         customer_id: None,
+        subscription_id: Some(subscription_id),
         purpose,
         language: language.as_str(),
         subject,
@@ -388,14 +391,20 @@ pub async fn link_customer(
                 return Err(ApiError::NotFound);
             }
             if let Some(customer_id) = patch.customer_id {
-                if let Some(customer_id) = customer_id
-                    && customers::find(conn, customer_id)?.is_none()
-                {
-                    return Err(ApiError::Validation(vec![FieldError::new(
-                        "customer_id",
-                        "not_found",
-                        "no customer has this id",
-                    )]));
+                if let Some(customer_id) = customer_id {
+                    match customers::find_for_write(conn, customer_id)? {
+                        None => {
+                            return Err(ApiError::Validation(vec![FieldError::new(
+                                "customer_id",
+                                "not_found",
+                                "no customer has this id",
+                            )]));
+                        }
+                        Some(c) if c.erased_at.is_some() => {
+                            return Err(crate::customers::service::erased());
+                        }
+                        Some(_) => {}
+                    }
                 }
                 store::link_customer(conn, id, customer_id, now)?;
             }
@@ -490,8 +499,8 @@ pub fn enqueue_notice(
                 Channel::Email => {
                     let (subject, body) = templates::notice_email(language, body, &page_link);
                     outgoing(
+                        (subscription.id.0, address),
                         channel,
-                        address,
                         "uniikkilista.notice",
                         language,
                         Some(subject),
@@ -500,8 +509,8 @@ pub fn enqueue_notice(
                     )
                 }
                 Channel::Sms => outgoing(
+                    (subscription.id.0, address),
                     channel,
-                    address,
                     "uniikkilista.notice",
                     language,
                     None,

@@ -8,6 +8,7 @@ fn email(to: &str) -> NewMessage {
         channel: Channel::Email,
         recipient: to.to_owned(),
         customer_id: None,
+        subscription_id: None,
         purpose: "test.message",
         language: "fi",
         subject: Some("Peruutusaika vapautui".to_owned()),

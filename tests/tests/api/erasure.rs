@@ -26,8 +26,33 @@ fn dump(app: &TestApp) -> String {
     out
 }
 
+/// Every file below `dir`, however deep.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
 async fn erasure_leaves_nothing_of_the_person_but_what_the_report_keeps(app: TestApp) {
     let (customer, _) = a_full_life_in_the_register(&app).await;
+    let delivered: String = files_under(&app.data_dir().join("outbox"))
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    assert!(
+        delivered.contains("kanarialista@example.fi") && delivered.contains("+358405556666"),
+        "the life delivered messages to the file outbox"
+    );
     let admin = app.admin_session().await;
     let request = json!({"customer_id": customer, "kind": "erasure", "identity_verification": "Kanarian ajokortti"});
     app.post_json(
@@ -89,20 +114,23 @@ async fn erasure_leaves_nothing_of_the_person_but_what_the_report_keeps(app: Tes
             "{canary} survived the erasure"
         );
     }
+    // The raw database files and every file the server keeps (the file outbox among them).
+    let mut files = files_under(app.data_dir());
     if let AnyConnection::Sqlite(_) = &*app.pool.get().unwrap() {
         let path = app.database_url().sqlite_path().unwrap().to_path_buf();
-        for file in [path.clone(), path.with_extension("db-wal")] {
-            let Ok(bytes) = std::fs::read(&file) else {
-                continue;
-            };
-            let text = String::from_utf8_lossy(&bytes);
-            for canary in CANARIES {
-                assert!(
-                    !text.contains(canary),
-                    "{canary} lingers in {}",
-                    file.display()
-                );
-            }
+        files.extend([path.clone(), path.with_extension("db-wal")]);
+    }
+    for file in files {
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        for canary in CANARIES {
+            assert!(
+                !text.contains(canary),
+                "{canary} lingers in {}",
+                file.display()
+            );
         }
     }
 

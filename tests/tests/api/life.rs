@@ -19,6 +19,8 @@ pub const CANARIES: &[&str] = &[
     "Kanarian",
     "CanaryBrowser",
     "canary slot",
+    "kanarialista@example.fi",
+    "+358405556666",
 ];
 
 pub const AGENT: &str = "CanaryBrowser/7.3";
@@ -108,6 +110,13 @@ pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
         "email": "kanervo@example.fi", "phone": "040 111 2222", "channels": ["email", "sms"],
         "topics": ["cancellation_slots", "upcoming_enrolments"], "privacy_notice_version": "2026-11-25", "language": "en"});
     app.linked_subscriber(&signup, &customer, &office.access_token)
+        .await;
+    // A second subscription at addresses the customer record does not have, linked by staff:
+    // its messages are the person's through the link alone.
+    let other_addresses = json!({"name": "Kanervo Kanarialintu", "age": 12, "guardian_name": "Kaarina Kanarialintu",
+        "email": "kanarialista@example.fi", "phone": "040 555 6666", "channels": ["email", "sms"],
+        "topics": ["cancellation_slots"], "privacy_notice_version": "2026-11-25", "language": "en"});
+    app.linked_subscriber(&other_addresses, &customer, &office.access_token)
         .await;
     let notice = json!({"topic": "cancellation_slots", "text": {"fi": "Vapaa aika!", "en": "A canary slot is free!"}});
     app.post_json(

@@ -17,6 +17,7 @@ mod life;
 mod mass_assignment;
 mod matrix;
 mod openapi;
+mod ownership;
 mod persistence;
 mod privacy_map;
 mod privacy_requests;

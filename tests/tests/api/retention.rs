@@ -34,6 +34,7 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
         channel: messages::Channel::Email,
         recipient: "vanha@example.fi".into(),
         customer_id: None,
+        subscription_id: None,
         purpose: "test.old",
         language: "fi",
         subject: Some("Vanha".into()),
