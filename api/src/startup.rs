@@ -42,6 +42,15 @@ impl Application {
         let pool = persistence::pool::build(&settings.database_url, &settings.pool())
             .context("cannot create the database folder")?;
         migrate(&pool).await?;
+        let signing_key = SigningKey::load_or_create(&settings)
+            .context("cannot load the token-signing secret")?;
+        let transports =
+            Transports::from_settings(&settings).context("cannot set up message delivery")?;
+        let listener = TcpListener::bind(settings.listen)
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        // What can fail on the way up is checked before the first admin is made; should the start
+        // still fail later, the next one issues a fresh one-time password while it is unused.
         let bootstrap_admin = {
             let (pool, email) = (pool.clone(), settings.admin_email.clone());
             let ttl = chrono::Duration::hours(
@@ -55,13 +64,6 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("bootstrap task failed: {e}"))?
             .context("cannot create the first admin")?
         };
-        let signing_key = SigningKey::load_or_create(&settings)
-            .context("cannot load the token-signing secret")?;
-        let transports =
-            Transports::from_settings(&settings).context("cannot set up message delivery")?;
-        let listener = TcpListener::bind(settings.listen)
-            .with_context(|| format!("cannot listen on {}", settings.listen))?;
-        let port = listener.local_addr()?.port();
 
         let document = openapi::document();
         let route_table = web::Data::new(RouteTable::from_openapi(&document));

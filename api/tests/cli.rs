@@ -488,3 +488,68 @@ fn canary_flow(database_url: &str) {
         );
     }
 }
+
+/// The one-time password in what `serve` printed.
+fn one_time_password_in(printed: &str) -> Option<String> {
+    printed
+        .lines()
+        .find(|l| l.contains("one-time password"))
+        .and_then(|l| l.rsplit(": ").next())
+        .map(|p| p.trim().to_owned())
+}
+
+/// A raw HTTP/1.1 POST of a JSON body; returns the status line and the rest.
+fn post_json(address: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+/// A first start that fails once the database is ready (here: an unusable signing key in the
+/// data directory) must not lose the first admin's password: the next start prints one, and
+/// so does every start until the one-time password has been used; after that, none.
+#[test]
+fn the_first_admins_password_survives_a_failed_first_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("signing-key"), b"short").unwrap();
+    let failed = uniikki(dir.path())
+        .env("UNIIKKI_LISTEN", "127.0.0.1:0")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert!(!failed.status.success(), "a 5-byte signing key is refused");
+    std::fs::remove_file(data.join("signing-key")).unwrap();
+
+    let (child, printed, address) = serve(dir.path(), &[]);
+    let first = one_time_password_in(&printed).expect("the first good start prints a password");
+    // Answering a request: serving, signal handling included.
+    assert!(post_json(&address, "/healthz", "").starts_with("HTTP/1.1"));
+    stop(child);
+    let (child, printed, address) = serve(dir.path(), &[]);
+    let second = one_time_password_in(&printed).expect("still unused: a fresh one is printed");
+    assert_ne!(first, second);
+    let login = format!(r#"{{"email": "admin@uniikkiaani.fi", "password": "{first}"}}"#);
+    let old = post_json(&address, "/api/v1/auth/login", &login);
+    assert!(
+        old.starts_with("HTTP/1.1 401"),
+        "the earlier one is void: {old}"
+    );
+    let login = format!(r#"{{"email": "admin@uniikkiaani.fi", "password": "{second}"}}"#);
+    let used = post_json(&address, "/api/v1/auth/login", &login);
+    assert!(used.starts_with("HTTP/1.1 200"), "{used}");
+    stop(child);
+    let (child, printed, address) = serve(dir.path(), &[]);
+    assert_eq!(one_time_password_in(&printed), None, "{printed}");
+    assert!(post_json(&address, "/healthz", "").starts_with("HTTP/1.1"));
+    stop(child);
+}

@@ -40,14 +40,50 @@ pub struct NewLoginEvent<'a> {
     pub user_agent: Option<&'a str>,
 }
 
+/// Records an attempt; returns its id.
 pub fn record(
     conn: &mut AnyConnection,
     event: &NewLoginEvent<'_>,
     now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    diesel::insert_into(le::table)
-        .values(Row::new(event, now))
+) -> Result<Uuid, DbError> {
+    let row = Row::new(event, now);
+    let id = row.id.0;
+    diesel::insert_into(le::table).values(row).execute(conn)?;
+    Ok(id)
+}
+
+/// Settles how an attempt recorded earlier ended (it is recorded as failed before its password
+/// is checked, so that attempts under way count against the limit).
+pub fn settle(conn: &mut AnyConnection, id: Uuid, outcome: LoginOutcome) -> Result<(), DbError> {
+    diesel::update(le::table.find(DbUuid(id)))
+        .set(le::outcome.eq(outcome.as_str()))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Makes concurrent attempts on the same login name or from the same address take turns for
+/// the rest of the transaction, so each counts the failures of those before it. PostgreSQL:
+/// transaction-scoped advisory locks, the name's before the address's (one order, no
+/// deadlock); SQLite's single writer runs one attempt at a time already.
+pub fn take_turns(
+    conn: &mut AnyConnection,
+    login_name_hash: &str,
+    client_ip: Option<&str>,
+) -> Result<(), DbError> {
+    use diesel::sql_types::{Integer, Text};
+    /// The advisory-lock class of each kind of key.
+    const LOGIN_NAME: i32 = 1;
+    const CLIENT_IP: i32 = 2;
+    if let AnyConnection::Postgresql(pg) = conn {
+        let keys = std::iter::once((LOGIN_NAME, login_name_hash))
+            .chain(client_ip.map(|ip| (CLIENT_IP, ip)));
+        for (class, key) in keys {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+                .bind::<Integer, _>(class)
+                .bind::<Text, _>(key)
+                .execute(pg)?;
+        }
+    }
     Ok(())
 }
 

@@ -149,3 +149,33 @@ pub fn revoke_account(
         .execute(conn)?;
     Ok(())
 }
+
+/// The role of the account behind a session that is still live: the account exists and is
+/// active, and the session (its refresh-token family) is neither revoked nor expired. Read on
+/// every request with an access token, so that logout, a password change, deactivation, a role
+/// change or erasure take effect on the next request on every server, not when the token
+/// expires. `None`: the session has ended.
+pub fn live_session_role(
+    conn: &mut AnyConnection,
+    account_id: Uuid,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<domain::Role>, DbError> {
+    use crate::schema::accounts as a;
+    use diesel::dsl::exists;
+    let role: Option<String> = a::table
+        .find(DbUuid(account_id))
+        .filter(a::active.eq(true))
+        .filter(exists(
+            rt::table
+                .filter(rt::family_id.eq(DbUuid(family_id)))
+                .filter(rt::account_id.eq(a::id))
+                .filter(rt::revoked_at.is_null())
+                .filter(rt::expires_at.gt(DbTime::new(now))),
+        ))
+        .select(a::role)
+        .first(conn)
+        .optional()?;
+    role.map(|r| r.parse().map_err(|_| DbError::corrupt("accounts.role")))
+        .transpose()
+}

@@ -73,6 +73,9 @@ impl TestApp {
         let changed = self
             .post_json("/api/v1/auth/password", Some(&token), &body)
             .await;
+        assert_eq!(changed.status, 200, "{}", changed.text());
+        // The password change ended the first session; the new one is the answer's.
+        let token = changed.json()["access_token"].as_str().unwrap().to_owned();
         let id = self.me(&token).await["id"]
             .as_str()
             .unwrap()

@@ -188,12 +188,26 @@ impl FromRequest for Authenticated {
                     meta,
                 });
             }
-            let claims = tokens::verify(&state.signing_key, &token)
+            let claims = tokens::verify(&state.signing_key, &token, Utc::now())
                 .map_err(|_| ApiError::Unauthorized("the access token is invalid or expired"))?;
+            let (account, session) = (claims.sub, claims.sid);
+            let role = db::run(&state.pool, move |conn| {
+                Ok(persistence::refresh_tokens::live_session_role(
+                    conn,
+                    account,
+                    session,
+                    Utc::now(),
+                )?)
+            })
+            .await?
+            .ok_or(ApiError::Unauthorized(
+                "the session has ended; log in again",
+            ))?;
             Ok(Self {
                 principal: Principal::Account {
                     id: claims.sub,
-                    role: claims.role,
+                    // The account's role now, not when the token was issued.
+                    role,
                     session_id: claims.sid,
                 },
                 password_change_required: claims.pcr,

@@ -63,14 +63,28 @@ impl AccessClaims {
 }
 
 /// Checks signature (HS256 only: `none` and every other algorithm are refused), `exp`, `nbf`,
-/// `iss` and `aud`, and that the required claims are present.
-pub fn verify(key: &SigningKey, token: &str) -> Result<AccessClaims, jsonwebtoken::errors::Error> {
+/// `iss` and `aud`, that the required claims are present, and that the token was not issued in
+/// the future (`iat` beyond the clock skew: no token we sign says so).
+pub fn verify(
+    key: &SigningKey,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<AccessClaims, jsonwebtoken::errors::Error> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_audience(&[AUDIENCE]);
     validation.set_issuer(&[ISSUER]);
     validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
     validation.leeway = LEEWAY_SECS;
     validation.validate_nbf = true;
-    jsonwebtoken::decode::<AccessClaims>(token, &DecodingKey::from_secret(key.bytes()), &validation)
-        .map(|data| data.claims)
+    let claims = jsonwebtoken::decode::<AccessClaims>(
+        token,
+        &DecodingKey::from_secret(key.bytes()),
+        &validation,
+    )?
+    .claims;
+    let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
+    if claims.iat > now.timestamp() + leeway {
+        return Err(jsonwebtoken::errors::ErrorKind::ImmatureSignature.into());
+    }
+    Ok(claims)
 }

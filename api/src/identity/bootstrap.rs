@@ -17,14 +17,20 @@ pub struct AdminCredentials {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Creates the admin when the register has no active admin at all; otherwise does nothing.
+/// Creates the admin when the register has no active admin at all, or gives the first admin a
+/// fresh one-time password while it has never been used: a first start that failed after
+/// creating the admin (or was stopped before anyone saw the password) would otherwise leave
+/// nobody able to log in. Otherwise does nothing.
 pub fn ensure_admin(
     pool: &Pool,
     email: &EmailAddress,
     ttl: chrono::Duration,
 ) -> anyhow::Result<Option<AdminCredentials>> {
     let mut conn = pool.get()?;
-    if accounts::count_active_admins(&mut conn)? > 0 {
+    let never_used = accounts::find_by_email(&mut conn, email)?.is_some_and(|a| {
+        a.role == Role::Admin && a.active && a.password_is_one_time && a.last_login_at.is_none()
+    });
+    if accounts::count_active_admins(&mut conn)? > 0 && !never_used {
         return Ok(None);
     }
     create_admin(&mut conn, email, ttl).map(Some)

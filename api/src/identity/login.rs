@@ -6,11 +6,11 @@ use domain::EmailAddress;
 use domain::audit::ActorKind;
 use persistence::accounts::{self, Account};
 use persistence::audit;
-use persistence::login_events::{self, LoginOutcome, NewLoginEvent};
+use persistence::login_events::LoginOutcome;
 
+use super::attempts::{self, Attempt, Begun};
 use super::sessions::{self, TokenResponse};
-use crate::auth::{RequestMeta, passwords, secrets, throttle};
-use crate::db;
+use crate::auth::{RequestMeta, passwords, secrets};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -25,40 +25,33 @@ pub async fn login(
 ) -> Result<TokenResponse, ApiError> {
     let name_hash = secrets::login_name_hash(state.signing_key.bytes(), email);
     let parsed = EmailAddress::parse(email).ok();
-    let (account, wait) = {
+    let (account, begun) = {
         let (name_hash, meta, settings) = (name_hash.clone(), meta.clone(), state.settings.clone());
-        db::run(&state.pool, move |conn| {
-            let now = Utc::now();
-            let since = now
-                - chrono::Duration::seconds(
-                    i64::try_from(settings.login_window_secs).unwrap_or(900),
-                );
-            let by_name = login_events::failures_for_login_name(conn, &name_hash, since)?;
-            let mut wait = throttle::retry_after(by_name, settings.login_max_failures, now);
-            if let Some(ip) = &meta.client_ip {
-                let by_ip = login_events::failures_for_ip(conn, ip, since)?;
-                wait = wait.max(throttle::retry_after(
-                    by_ip,
-                    settings.login_max_failures_per_ip,
-                    now,
-                ));
-            }
-            let account = parsed
-                .map(|e| accounts::find_by_email(conn, &e))
-                .transpose()?
-                .flatten();
-            if wait.is_some() {
-                let event =
-                    login_event(account.as_ref(), &name_hash, LoginOutcome::Throttled, &meta);
-                login_events::record(conn, &event, now)?;
-            }
-            Ok((account, wait))
-        })
-        .await?
+        state
+            .writer
+            .write(move |conn| {
+                let now = Utc::now();
+                let account = parsed
+                    .map(|e| accounts::find_by_email(conn, &e))
+                    .transpose()?
+                    .flatten();
+                let attempt = Attempt {
+                    login_name_hash: &name_hash,
+                    account_id: account.as_ref().map(|a| a.id),
+                    meta: &meta,
+                    per_address: true,
+                };
+                let begun = attempts::begin(conn, &settings, &attempt, now)?;
+                Ok::<_, ApiError>((account, begun))
+            })
+            .await?
     };
-    if let Some(retry_after_secs) = wait {
-        return Err(ApiError::TooManyRequests { retry_after_secs });
-    }
+    let attempt_id = match begun {
+        Begun::Wait(retry_after_secs) => {
+            return Err(ApiError::TooManyRequests { retry_after_secs });
+        }
+        Begun::Checking(id) => id,
+    };
 
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let verified = passwords::verify(stored_hash, password).await?;
@@ -74,11 +67,7 @@ pub async fn login(
         .writer
         .write(move |conn| {
             let now = Utc::now();
-            login_events::record(
-                conn,
-                &login_event(account.as_ref(), &name_hash, outcome, &meta),
-                now,
-            )?;
+            attempts::settle(conn, attempt_id, outcome)?;
             let Some(account) = account.filter(|_| outcome == LoginOutcome::Success) else {
                 return Ok(None);
             };
@@ -112,19 +101,4 @@ fn one_time_password_expired(account: &Account, now: chrono::DateTime<Utc>) -> b
         && account
             .password_expires_at
             .is_none_or(|expires| expires <= now)
-}
-
-fn login_event<'a>(
-    account: Option<&Account>,
-    name_hash: &'a str,
-    outcome: LoginOutcome,
-    meta: &'a RequestMeta,
-) -> NewLoginEvent<'a> {
-    NewLoginEvent {
-        account_id: account.map(|a| a.id),
-        login_name_hash: name_hash,
-        outcome,
-        client_ip: meta.client_ip.as_deref(),
-        user_agent: meta.user_agent.as_deref(),
-    }
 }

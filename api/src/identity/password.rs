@@ -2,11 +2,12 @@
 
 use chrono::Utc;
 use domain::{EmailAddress, NewPassword};
-use persistence::login_events::{self, LoginOutcome, NewLoginEvent};
+use persistence::login_events::LoginOutcome;
 use persistence::{accounts, audit, refresh_tokens};
 
+use super::attempts::{self, Attempt, Begun};
 use super::sessions::{self, TokenResponse};
-use crate::auth::{Authenticated, Principal, passwords, secrets, throttle};
+use crate::auth::{Authenticated, Principal, passwords, secrets};
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
@@ -30,56 +31,47 @@ pub async fn change(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored email unreadable: {e}")))?;
     let name_hash = secrets::login_name_hash(state.signing_key.bytes(), email.as_str());
 
-    let (name_hash_for_db, settings) = (name_hash.clone(), state.settings.clone());
-    let failures = db::run(&state.pool, move |conn| {
-        let since = Utc::now()
-            - chrono::Duration::seconds(i64::try_from(settings.login_window_secs).unwrap_or(900));
-        Ok(login_events::failures_for_login_name(
-            conn,
-            &name_hash_for_db,
-            since,
-        )?)
-    })
-    .await?;
-    if let Some(retry_after_secs) =
-        throttle::retry_after(failures, state.settings.login_max_failures, Utc::now())
-    {
-        return Err(ApiError::TooManyRequests { retry_after_secs });
-    }
-
+    let begun = {
+        let (meta, settings) = (caller.meta.clone(), state.settings.clone());
+        state
+            .writer
+            .write(move |conn| {
+                let attempt = Attempt {
+                    login_name_hash: &name_hash,
+                    account_id: Some(id),
+                    meta: &meta,
+                    per_address: false,
+                };
+                Ok::<_, ApiError>(attempts::begin(conn, &settings, &attempt, Utc::now())?)
+            })
+            .await?
+    };
+    let attempt_id = match begun {
+        Begun::Wait(retry_after_secs) => {
+            return Err(ApiError::TooManyRequests { retry_after_secs });
+        }
+        Begun::Checking(id) => id,
+    };
     if !passwords::verify(account.password_hash.clone(), current.clone()).await? {
-        let meta = caller.meta.clone();
-        db::run(&state.pool, move |conn| {
-            let event = NewLoginEvent {
-                account_id: Some(id),
-                login_name_hash: &name_hash,
-                outcome: LoginOutcome::BadCredentials,
-                client_ip: meta.client_ip.as_deref(),
-                user_agent: meta.user_agent.as_deref(),
-            };
-            Ok(login_events::record(conn, &event, Utc::now())?)
-        })
-        .await?;
         return Err(ApiError::Validation(vec![FieldError::new(
             "current_password",
             "incorrect",
             "is not your current password",
         )]));
     }
-    let new_password = NewPassword::parse(&new, &email).map_err(|e| {
-        ApiError::Validation(vec![FieldError::new(
-            "new_password",
-            domain::ErrorCode::code(&e),
-            e.to_string(),
-        )])
-    })?;
-    if new_password.expose() == current {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "new_password",
-            "unchanged",
-            "must differ from the current password",
-        )]));
-    }
+    let new_password = match acceptable(&new, &current, &email) {
+        Ok(password) => password,
+        Err(refused) => {
+            // The current password was right: not a failure to count.
+            state
+                .writer
+                .write(move |conn| {
+                    Ok::<_, ApiError>(attempts::settle(conn, attempt_id, LoginOutcome::Success)?)
+                })
+                .await?;
+            return Err(refused);
+        }
+    };
     let hash = passwords::hash(new_password.expose().to_owned()).await?;
 
     let state_for_db = state.clone();
@@ -87,6 +79,7 @@ pub async fn change(
         .writer
         .write(move |conn| {
             let now = Utc::now();
+            attempts::settle(conn, attempt_id, LoginOutcome::Success)?;
             accounts::set_password(conn, id, &hash, None, now)?;
             refresh_tokens::revoke_account(conn, id, None, now)?;
             let tokens = sessions::issue(conn, &state_for_db, &account, None, false, now)?;
@@ -103,4 +96,23 @@ pub async fn change(
             Ok(tokens)
         })
         .await
+}
+
+/// The new password, when the policy accepts it and it differs from the current one.
+fn acceptable(new: &str, current: &str, email: &EmailAddress) -> Result<NewPassword, ApiError> {
+    let new_password = NewPassword::parse(new, email).map_err(|e| {
+        ApiError::Validation(vec![FieldError::new(
+            "new_password",
+            domain::ErrorCode::code(&e),
+            e.to_string(),
+        )])
+    })?;
+    if new_password.expose() == current {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "new_password",
+            "unchanged",
+            "must differ from the current password",
+        )]));
+    }
+    Ok(new_password)
 }

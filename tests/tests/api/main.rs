@@ -25,6 +25,7 @@ mod request_id;
 mod restriction;
 mod retention;
 mod seed;
+mod sessions;
 mod slow_clients;
 mod staff;
 mod surveys;

@@ -102,6 +102,18 @@ async fn every_forged_or_broken_token_is_401(app: TestApp) {
             sign(&with("iss", json!("evil")), &key, Algorithm::HS256),
         ),
         ("no exp", sign(&without("exp"), &key, Algorithm::HS256)),
+        (
+            "issued a day in the future",
+            sign(&with("iat", json!(now + 86_400)), &key, Algorithm::HS256),
+        ),
+        (
+            "a session that never existed",
+            sign(
+                &with("sid", json!(uuid::Uuid::now_v7())),
+                &key,
+                Algorithm::HS256,
+            ),
+        ),
         ("a refresh token", session.refresh_token.clone()),
         ("garbage", "not-a-token".to_owned()),
     ];
