@@ -2,6 +2,7 @@
 //! errors, the OpenAPI contract, and the server start-up shared by `uniikki serve` and tests.
 
 pub mod auth;
+pub mod background;
 pub mod customers;
 pub mod db;
 pub mod delivery;

@@ -12,6 +12,7 @@ use persistence::Pool;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::background::Background;
 use crate::delivery::{self, Transports};
 use crate::error::{RouteTable, path_config, query_config, unmatched_route};
 use crate::extract::BodyLimit;
@@ -24,7 +25,7 @@ use crate::middleware::{
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
 use crate::state::AppState;
-use crate::writer::Writer;
+use crate::writer::{Writer, WriterThread};
 use crate::{openapi, routes};
 
 /// A bound, migrated, ready-to-run server.
@@ -33,6 +34,8 @@ pub struct Application {
     server: Server,
     pool: Pool,
     bootstrap_admin: Option<AdminCredentials>,
+    background: Background,
+    writer_thread: WriterThread,
 }
 
 impl Application {
@@ -78,20 +81,23 @@ impl Application {
             settings.public_rate_burst,
         ));
         let settings = Arc::new(settings);
+        let (writer, writer_thread) = Writer::start(
+            pool.clone(),
+            settings.database_url.kind(),
+            metrics.batches(),
+        )
+        .context("cannot start the writer")?;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             settings: settings.clone(),
             signing_key,
-            writer: Writer::start(
-                pool.clone(),
-                settings.database_url.kind(),
-                metrics.batches(),
-            )
-            .context("cannot start the writer")?,
+            writer,
         });
 
-        delivery::spawn_dispatcher(pool.clone(), transports, settings.clone());
+        let mut background = Background::default();
+        delivery::spawn_dispatcher(&mut background, pool.clone(), transports, settings.clone());
         crate::privacy::retention::spawn_daily(
+            &mut background,
             pool.clone(),
             settings.clone(),
             state.signing_key.clone(),
@@ -138,6 +144,8 @@ impl Application {
             server,
             pool,
             bootstrap_admin,
+            background,
+            writer_thread,
         })
     }
 
@@ -161,9 +169,24 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests within the grace period.
+    /// Serves until SIGINT/SIGTERM (or [`Application::handle`]'s stop), finishes in-flight
+    /// requests within the grace period, then shuts down in order: the periodic jobs are
+    /// stopped and awaited, the writer commits what was queued and its thread is joined, and the
+    /// pool's connections are closed. Nothing of the server runs after this returns, so the
+    /// process can exit without a thread still talking to the database (with TLS, one that did
+    /// raced OpenSSL's exit-time cleanup and crashed the process).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.background.stop().await;
+        let writer = self.writer_thread;
+        if actix_web::rt::task::spawn_blocking(move || writer.stop())
+            .await
+            .is_err()
+        {
+            tracing::error!("stopping the writer failed");
+        }
+        drop(self.pool);
+        served
     }
 }
 

@@ -83,6 +83,8 @@ enum Job {
     Audit(NewAuditEvent, oneshot::Sender<Result<(), ApiError>>),
     /// Answered once the entries committed before it was queued are chained.
     Chain(oneshot::Sender<Result<(), ApiError>>),
+    /// Commit what was queued before, then end the thread (see [`WriterThread::stop`]).
+    Stop,
 }
 
 /// A handle to the writer thread, cloned into every worker. The thread ends when the last
@@ -100,17 +102,42 @@ impl std::fmt::Debug for Writer {
     }
 }
 
+/// The writer thread itself, owned by whoever started it, to be stopped and joined when the
+/// server has stopped: an idle writer looks at the database every [`SWEEP`], and one left
+/// running at process exit raced the TLS library's exit-time cleanup (a SIGSEGV after every
+/// test had passed).
+pub struct WriterThread {
+    queue: mpsc::SyncSender<Job>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl WriterThread {
+    /// Lets the writer commit what was queued before, then waits for the thread to end.
+    /// Blocking: call it on a blocking thread.
+    pub fn stop(self) {
+        if self.queue.send(Job::Stop).is_ok() && self.thread.join().is_err() {
+            tracing::error!("the writer thread panicked");
+        }
+    }
+}
+
 impl Writer {
-    pub fn start(pool: Pool, backend: BackendKind, metrics: BatchMetrics) -> std::io::Result<Self> {
+    /// Starts the writer thread; returns the handle to clone into workers and the thread.
+    pub fn start(
+        pool: Pool,
+        backend: BackendKind,
+        metrics: BatchMetrics,
+    ) -> std::io::Result<(Self, WriterThread)> {
         let concurrent_changes = (backend == BackendKind::Postgres).then(|| pool.clone());
         let (queue, jobs) = mpsc::sync_channel::<Job>(QUEUE);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("writer".into())
             .spawn(move || write_batches(pool, &jobs, &metrics))?;
-        Ok(Self {
-            queue,
+        let writer = Self {
+            queue: queue.clone(),
             concurrent_changes,
-        })
+        };
+        Ok((writer, WriterThread { queue, thread }))
     }
 
     /// Runs `change` in a write transaction of its own (PostgreSQL) or in the next batch, in a
@@ -202,7 +229,9 @@ fn write_batches(pool: Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics)
     let mut link = Link { pool, conn: None };
     loop {
         let mut batch = Batch::default();
+        let mut stopping = false;
         match jobs.recv_timeout(SWEEP) {
+            Ok(Job::Stop) => return,
             Ok(job) => batch.add(job),
             Err(RecvTimeoutError::Timeout) if link.entries_pending() => {
                 batch.pending = Pending::Take;
@@ -212,6 +241,10 @@ fn write_batches(pool: Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics)
         }
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
+                Ok(Job::Stop) => {
+                    stopping = true;
+                    break;
+                }
                 Ok(job) => batch.add(job),
                 Err(_) => break,
             }
@@ -223,6 +256,9 @@ fn write_batches(pool: Pool, jobs: &mpsc::Receiver<Job>, metrics: &BatchMetrics)
             last_sweep = Some(Instant::now());
         }
         batch.commit(&mut link, metrics);
+        if stopping {
+            return;
+        }
     }
 }
 
@@ -280,6 +316,7 @@ impl Batch {
                 self.pending = Pending::Take;
                 self.entry_replies.push(reply);
             }
+            Job::Stop => {}
         }
     }
 
@@ -357,6 +394,7 @@ mod tests {
             crate::metrics::Metrics::new().batches(),
         )
         .unwrap()
+        .0
     }
 
     #[actix_web::test]

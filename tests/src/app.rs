@@ -7,11 +7,29 @@ use api::identity::bootstrap::AdminCredentials;
 use api::settings::Settings;
 use api::startup::Application;
 use persistence::{DatabaseUrl, Pool};
+use tokio::sync::watch;
 
 use crate::database::{Backend, TestDatabase};
 
-/// A running server and everything a test needs to talk to it. Dropping it stops the server
-/// and deletes its database.
+thread_local! {
+    /// The servers started on this test's thread, each answering once it has shut down whole.
+    static STOPPING: std::cell::RefCell<Vec<watch::Receiver<bool>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Waits until every server this test started (and dropped) has shut down in order — its
+/// writer joined, its pool closed — and its database is gone. The test macros call it after
+/// each test, so that no server of a finished test is still talking to a database when the
+/// test process exits.
+pub async fn all_stopped() {
+    let waiting = STOPPING.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    for mut stopped in waiting {
+        let _ = stopped.wait_for(|done| *done).await;
+    }
+}
+
+/// A running server and everything a test needs to talk to it. Dropping it stops the server;
+/// its database is deleted once the server has shut down (see [`all_stopped`]).
 pub struct TestApp {
     pub address: String,
     pub pool: Pool,
@@ -21,8 +39,9 @@ pub struct TestApp {
     /// The settings the server runs with.
     pub settings: Settings,
     handle: actix_web::dev::ServerHandle,
-    _database: TestDatabase,
-    _data_dir: tempfile::TempDir,
+    backend: Backend,
+    database_url: DatabaseUrl,
+    data_dir: std::path::PathBuf,
 }
 
 /// A response, read whole.
@@ -128,7 +147,17 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let pool = app.pool().clone();
         let handle = app.handle();
-        actix_web::rt::spawn(app.run_until_stopped());
+        let (backend, database_url) = (database.backend(), database.url().clone());
+        let data_path = data_dir.path().to_path_buf();
+        let (stopped, waiter) = watch::channel(false);
+        STOPPING.with(|s| s.borrow_mut().push(waiter));
+        actix_web::rt::spawn(async move {
+            let _ = app.run_until_stopped().await;
+            // Only now that nothing of the server runs: the database and its files go.
+            drop(database);
+            drop(data_dir);
+            let _ = stopped.send(true);
+        });
         let client = awc::Client::builder()
             .disable_redirects()
             .timeout(Duration::from_secs(30))
@@ -140,8 +169,9 @@ impl TestApp {
             admin,
             settings: kept_settings,
             handle,
-            _database: database,
-            _data_dir: data_dir,
+            backend,
+            database_url,
+            data_dir: data_path,
         }
     }
 
@@ -246,7 +276,7 @@ impl TestApp {
 
     /// Where the server keeps its generated signing key.
     pub fn data_dir(&self) -> &std::path::Path {
-        self._data_dir.path()
+        &self.data_dir
     }
 
     /// Delivers every due message now, with the transports the settings name.
@@ -262,17 +292,17 @@ impl TestApp {
     }
 
     pub fn backend(&self) -> Backend {
-        self._database.backend()
+        self.backend
     }
 
     pub fn database_url(&self) -> &DatabaseUrl {
-        self._database.url()
+        &self.database_url
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // Stops accepting at once; the database is dropped right after with FORCE.
+        // Stops accepting at once; the server's task drops the database once it has shut down.
         drop(self.handle.stop(false));
     }
 }

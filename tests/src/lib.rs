@@ -11,7 +11,7 @@ mod smtp;
 mod uniikkilista;
 
 pub use accounts::{PASSWORD, Session};
-pub use app::{Reply, TestApp};
+pub use app::{Reply, TestApp, all_stopped};
 pub use audit::leave_pending_audit_entry;
 pub use database::{Backend, TestDatabase};
 pub use proxy::TcpProxy;
@@ -52,12 +52,14 @@ macro_rules! on_both_backends {
                 async fn sqlite() {
                     let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await;
                     super::$name(app).await;
+                    $crate::all_stopped().await;
                 }
 
                 #[actix_web::test]
                 async fn postgres() {
                     if let Some(app) = $crate::TestApp::spawn_postgres().await {
                         super::$name(app).await;
+                        $crate::all_stopped().await;
                     }
                 }
             }

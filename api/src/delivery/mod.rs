@@ -12,6 +12,7 @@ use chrono::Utc;
 use persistence::messages::{self, Claimed};
 use persistence::{Pool, write_transaction};
 
+use crate::background::Background;
 use crate::settings::Settings;
 pub use transport::{Transports, forget_copies, outbox_of};
 
@@ -78,17 +79,21 @@ fn next_attempt(
     Some(Utc::now() + chrono::Duration::milliseconds(i64::try_from(delay_ms).unwrap_or(i64::MAX)))
 }
 
-/// Runs [`deliver_due`] every `delivery_interval_ms` for as long as the server runs.
-pub fn spawn_dispatcher(pool: Pool, transports: Transports, settings: std::sync::Arc<Settings>) {
+/// Runs [`deliver_due`] every `delivery_interval_ms` until the server stops.
+pub fn spawn_dispatcher(
+    background: &mut Background,
+    pool: Pool,
+    transports: Transports,
+    settings: std::sync::Arc<Settings>,
+) {
     if settings.delivery_interval_ms == 0 {
         return;
     }
     let interval = Duration::from_millis(settings.delivery_interval_ms);
     let transports = std::sync::Arc::new(transports);
-    actix_web::rt::spawn(async move {
-        loop {
-            actix_web::rt::time::sleep(interval).await;
-            let (pool, transports, settings) = (pool.clone(), transports.clone(), settings.clone());
+    background.every(interval, move || {
+        let (pool, transports, settings) = (pool.clone(), transports.clone(), settings.clone());
+        async move {
             match web::block(move || deliver_due(&pool, &transports, &settings)).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(error)) => {

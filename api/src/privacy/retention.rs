@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::export::subject_of;
 use crate::auth::{RequestMeta, secrets};
+use crate::background::Background;
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
 
@@ -97,15 +98,19 @@ pub fn run(
 }
 
 /// Runs retention every `retention_interval_hours` while the server runs (0: never).
-pub fn spawn_daily(pool: Pool, settings: std::sync::Arc<Settings>, key: SigningKey) {
+pub fn spawn_daily(
+    background: &mut Background,
+    pool: Pool,
+    settings: std::sync::Arc<Settings>,
+    key: SigningKey,
+) {
     if settings.retention_interval_hours == 0 {
         return;
     }
     let interval = Duration::from_secs(settings.retention_interval_hours * 3600);
-    actix_web::rt::spawn(async move {
-        loop {
-            actix_web::rt::time::sleep(interval).await;
-            let (pool, settings, key) = (pool.clone(), settings.clone(), key.clone());
+    background.every(interval, move || {
+        let (pool, settings, key) = (pool.clone(), settings.clone(), key.clone());
+        async move {
             match actix_web::web::block(move || run(&pool, &settings, &key, false)).await {
                 Ok(Ok(report)) => tracing::info!(?report, "retention run"),
                 Ok(Err(error)) => {

@@ -246,11 +246,13 @@ macro_rules! on_both {
                 #[actix_web::test]
                 async fn sqlite() {
                     super::$name(tests::Backend::Sqlite).await;
+                    tests::all_stopped().await;
                 }
 
                 #[actix_web::test]
                 async fn postgres() {
                     super::$name(tests::Backend::Postgres).await;
+                    tests::all_stopped().await;
                 }
             }
         )*

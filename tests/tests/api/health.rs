@@ -119,6 +119,8 @@ async fn readyz_is_503_while_postgres_is_unreachable_and_recovers() {
         );
         actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     }
+    drop(app);
+    tests::all_stopped().await;
 }
 
 fn postgres_address(url: &str) -> std::net::SocketAddr {
