@@ -13,7 +13,7 @@ struct Value {
 }
 
 /// Every value of every column of every table, as text.
-fn dump(app: &TestApp) -> String {
+pub fn dump(app: &TestApp) -> String {
     let mut conn = app.pool.get().unwrap();
     let mut out = String::new();
     for (table, column) in persistence::schema_info::columns(&mut conn).unwrap() {

@@ -1,6 +1,7 @@
 //! Black-box tests of the whole server, each on SQLite and (with `TEST_DATABASE_URL`) on
 //! PostgreSQL. One test binary keeps linking fast.
 
+mod adversarial;
 mod audit;
 mod auth;
 mod consents;
