@@ -7,6 +7,7 @@
 
 mod bodies;
 mod contract;
+mod ids;
 mod specific;
 mod urls;
 
