@@ -12,6 +12,7 @@ use persistence::Pool;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::session_check::{CheckerThread, SessionChecker};
 use crate::background::Background;
 use crate::delivery::{self, Transports};
 use crate::error::{RouteTable, path_config, query_config, unmatched_route};
@@ -35,7 +36,7 @@ pub struct Application {
     pool: Pool,
     bootstrap_admin: Option<AdminCredentials>,
     background: Background,
-    writer_thread: WriterThread,
+    threads: (WriterThread, CheckerThread),
 }
 
 impl Application {
@@ -87,11 +88,14 @@ impl Application {
             metrics.batches(),
         )
         .context("cannot start the writer")?;
+        let (sessions, checker_thread) =
+            SessionChecker::start(pool.clone()).context("cannot start the session checker")?;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             settings: settings.clone(),
             signing_key,
             writer,
+            sessions,
         });
 
         let mut background = Background::default();
@@ -145,7 +149,7 @@ impl Application {
             pool,
             bootstrap_admin,
             background,
-            writer_thread,
+            threads: (writer_thread, checker_thread),
         })
     }
 
@@ -171,19 +175,20 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM (or [`Application::handle`]'s stop), finishes in-flight
     /// requests within the grace period, then shuts down in order: the periodic jobs are
-    /// stopped and awaited, the writer commits what was queued and its thread is joined, and the
-    /// pool's connections are closed. Nothing of the server runs after this returns, so the
+    /// stopped and awaited, the session checker and the writer answer what was queued and their
+    /// threads are joined, and the pool's connections are closed. Nothing of the server runs after this returns, so the
     /// process can exit without a thread still talking to the database (with TLS, one that did
     /// raced OpenSSL's exit-time cleanup and crashed the process).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.background.stop().await;
-        let writer = self.writer_thread;
-        if actix_web::rt::task::spawn_blocking(move || writer.stop())
-            .await
-            .is_err()
-        {
-            tracing::error!("stopping the writer failed");
+        let (writer, checker) = self.threads;
+        let stopped = actix_web::rt::task::spawn_blocking(move || {
+            checker.stop();
+            writer.stop();
+        });
+        if stopped.await.is_err() {
+            tracing::error!("stopping the writer and the session checker failed");
         }
         drop(self.pool);
         served

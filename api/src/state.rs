@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use persistence::Pool;
 
+use crate::auth::session_check::SessionChecker;
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
 use crate::writer::Writer;
@@ -16,4 +17,6 @@ pub struct AppState {
     pub signing_key: SigningKey,
     /// Where every change and every read's audit entry is written (group commit; see `writer`).
     pub writer: Writer,
+    /// Whether an access token's session is still live (batched; see `auth::session_check`).
+    pub sessions: SessionChecker,
 }

@@ -191,18 +191,14 @@ impl FromRequest for Authenticated {
             let claims = tokens::verify(&state.signing_key, &token, Utc::now())
                 .map_err(|_| ApiError::Unauthorized("the access token is invalid or expired"))?;
             let (account, session) = (claims.sub, claims.sid);
-            let role = db::run(&state.pool, move |conn| {
-                Ok(persistence::refresh_tokens::live_session_role(
-                    conn,
-                    account,
-                    session,
-                    Utc::now(),
-                )?)
-            })
-            .await?
-            .ok_or(ApiError::Unauthorized(
-                "the session has ended; log in again",
-            ))?;
+            let role =
+                state
+                    .sessions
+                    .role(account, session)
+                    .await?
+                    .ok_or(ApiError::Unauthorized(
+                        "the session has ended; log in again",
+                    ))?;
             Ok(Self {
                 principal: Principal::Account {
                     id: claims.sub,

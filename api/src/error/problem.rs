@@ -74,15 +74,45 @@ impl Problem {
 }
 
 impl FieldError {
+    /// A field error. The field's path and the message may quote what the client sent (a field
+    /// name serde did not know): control characters in them are written as `\u{1b}`, so an
+    /// answer never carries them into a client's logs or terminal.
     pub fn new(
         field: impl Into<String>,
         code: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
         Self {
-            field: field.into(),
+            field: printable(field.into()),
             code: code.into(),
-            message: message.into(),
+            message: printable(message.into()),
         }
+    }
+}
+
+fn printable(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldError;
+
+    #[test]
+    fn control_characters_the_client_sent_are_escaped_in_the_answer() {
+        let error = FieldError::new("a\u{1b}b", "unknown_field", "unknown field `\u{0}`");
+        assert_eq!(error.field, "a\\u{1b}b");
+        assert_eq!(error.message, "unknown field `\\u{0}`");
     }
 }

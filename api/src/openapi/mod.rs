@@ -4,6 +4,7 @@
 mod errors;
 mod idempotency;
 mod security;
+mod text;
 
 use actix_web::App;
 use utoipa::OpenApi;
@@ -45,6 +46,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     idempotency::document_idempotency_keys(&mut doc);
+    text::document_text_rule(&mut doc);
     errors::document_problem_responses(&mut doc);
     doc
 }
