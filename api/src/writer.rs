@@ -31,6 +31,8 @@ use persistence::audit::{self, NewAuditEvent, Pending};
 use persistence::{AnyConnection, BackendKind, DbError, Pool, PooledConnection, write_transaction};
 use tokio::sync::oneshot;
 
+use crate::auth::principal::SESSION_ENDED;
+use crate::auth::session_check::SessionProof;
 use crate::db;
 use crate::error::ApiError;
 use crate::metrics::BatchMetrics;
@@ -80,7 +82,12 @@ where
 /// What the writer is asked to do.
 enum Job {
     Change(Box<dyn Task>),
-    Audit(NewAuditEvent, oneshot::Sender<Result<(), ApiError>>),
+    /// A read's entry; with a session to find live in the same transaction (see `auth::reader`).
+    Audit(
+        NewAuditEvent,
+        Option<SessionProof>,
+        oneshot::Sender<Result<(), ApiError>>,
+    ),
     /// Answered once the entries committed before it was queued are chained.
     Chain(oneshot::Sender<Result<(), ApiError>>),
     /// Commit what was queued before, then end the thread (see [`WriterThread::stop`]).
@@ -199,8 +206,19 @@ impl Writer {
 
     /// Records a read of personal data; returns once the entry is durable.
     pub async fn audit(&self, entry: NewAuditEvent) -> Result<(), ApiError> {
+        self.audit_checked(entry, None).await
+    }
+
+    /// As [`Writer::audit`], and the entry is written only when `proof`'s session is live, with
+    /// the role it names, in the batch's transaction (one query for the batch's sessions);
+    /// otherwise the read is refused (401) and leaves no entry.
+    pub async fn audit_checked(
+        &self,
+        entry: NewAuditEvent,
+        proof: Option<SessionProof>,
+    ) -> Result<(), ApiError> {
         let (reply, answer) = oneshot::channel();
-        self.submit(Job::Audit(entry, reply), answer).await
+        self.submit(Job::Audit(entry, proof, reply), answer).await
     }
 
     async fn submit<T>(
@@ -299,8 +317,13 @@ impl Link {
 #[derive(Default)]
 struct Batch {
     changes: Vec<Box<dyn Task>>,
+    /// Reads' entries, each with its session to check and its reply.
     entries: Vec<NewAuditEvent>,
+    proofs: Vec<Option<SessionProof>>,
     entry_replies: Vec<oneshot::Sender<Result<(), ApiError>>>,
+    /// Which entries were refused because their session had ended (set by `run`).
+    refused: Vec<bool>,
+    chain_replies: Vec<oneshot::Sender<Result<(), ApiError>>>,
     pending: Pending,
 }
 
@@ -308,20 +331,21 @@ impl Batch {
     fn add(&mut self, job: Job) {
         match job {
             Job::Change(task) => self.changes.push(task),
-            Job::Audit(entry, reply) => {
+            Job::Audit(entry, proof, reply) => {
                 self.entries.push(entry);
+                self.proofs.push(proof);
                 self.entry_replies.push(reply);
             }
             Job::Chain(reply) => {
                 self.pending = Pending::Take;
-                self.entry_replies.push(reply);
+                self.chain_replies.push(reply);
             }
             Job::Stop => {}
         }
     }
 
     fn len(&self) -> usize {
-        self.changes.len() + self.entry_replies.len()
+        self.changes.len() + self.entry_replies.len() + self.chain_replies.len()
     }
 
     /// Commits, records the batch, then answers: a request never sees its answer before its
@@ -344,14 +368,33 @@ impl Batch {
         for task in self.changes {
             task.finish(outcome);
         }
-        for reply in self.entry_replies {
+        for (reply, refused) in self
+            .entry_replies
+            .into_iter()
+            .zip(self.refused.into_iter().chain(std::iter::repeat(false)))
+        {
+            let answer = match outcome {
+                Ok(()) if refused => Err(SESSION_ENDED),
+                other => other.map_err(failure),
+            };
+            let _ = reply.send(answer);
+        }
+        for reply in self.chain_replies {
             let _ = reply.send(outcome.map_err(failure));
         }
     }
 
     fn run(&mut self, link: &mut Link) -> Result<(), DbError> {
-        let entries = std::mem::take(&mut self.entries);
+        let mut entries = std::mem::take(&mut self.entries);
+        let proofs = std::mem::take(&mut self.proofs);
+        let refused = &mut self.refused;
         write_transaction(link.conn()?, |conn| {
+            *refused = ended_sessions(conn, &proofs)?;
+            let mut index = 0;
+            entries.retain(|_| {
+                index += 1;
+                !refused[index - 1]
+            });
             for task in &mut self.changes {
                 // A change that panics leaves its savepoint open: the whole batch is abandoned
                 // (and the connection, no longer at rest, is dropped by the pool).
@@ -364,6 +407,29 @@ impl Batch {
             audit::chain(conn, entries, Utc::now(), self.pending)
         })
     }
+}
+
+/// For each entry, whether its session has ended (or its role changed): one query for the
+/// batch, none when no entry carries a session.
+fn ended_sessions(
+    conn: &mut AnyConnection,
+    proofs: &[Option<SessionProof>],
+) -> Result<Vec<bool>, DbError> {
+    let sessions: Vec<uuid::Uuid> = proofs.iter().flatten().map(|p| p.session).collect();
+    if sessions.is_empty() {
+        return Ok(vec![false; proofs.len()]);
+    }
+    let live = persistence::refresh_tokens::live_sessions(conn, &sessions, Utc::now())?;
+    Ok(proofs
+        .iter()
+        .map(|proof| {
+            proof.is_some_and(|p| {
+                !live
+                    .iter()
+                    .any(|(s, a, role)| *s == p.session && *a == p.account && *role == p.role)
+            })
+        })
+        .collect())
 }
 
 /// What a request is told when its batch was not committed.

@@ -4,6 +4,7 @@
 pub mod passwords;
 pub mod policy;
 pub mod principal;
+pub mod reader;
 pub mod secrets;
 pub mod session_check;
 pub mod throttle;
@@ -11,3 +12,4 @@ pub mod tokens;
 
 pub use policy::Action;
 pub use principal::{Authenticated, Caller, Principal, RequestMeta};
+pub use reader::Reader;

@@ -13,6 +13,7 @@ use persistence::audit::NewAuditEvent;
 use uuid::Uuid;
 
 use super::policy::{self, Action};
+use super::session_check::SessionProof;
 use super::{secrets, tokens};
 use crate::db;
 use crate::error::ApiError;
@@ -174,43 +175,74 @@ impl FromRequest for Authenticated {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let meta = RequestMeta::of(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer_token(req);
+        let parts = credentials_of(req);
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
-            let token = token?;
+            let (state, token, meta) = parts?;
             if token.starts_with(secrets::API_KEY_PREFIX) {
-                let principal = integration_for_key(&state, &token).await?;
-                return Ok(Self {
-                    principal,
+                return Ok(Authenticated {
+                    principal: integration_for_key(&state, &token).await?,
                     password_change_required: false,
                     meta,
                 });
             }
-            let claims = tokens::verify(&state.signing_key, &token, Utc::now())
-                .map_err(|_| ApiError::Unauthorized("the access token is invalid or expired"))?;
-            let (account, session) = (claims.sub, claims.sid);
-            let role =
-                state
-                    .sessions
-                    .role(account, session)
-                    .await?
-                    .ok_or(ApiError::Unauthorized(
-                        "the session has ended; log in again",
-                    ))?;
-            Ok(Self {
+            let (authenticated, proof) = unchecked(&state, &token, meta)?;
+            // The session must be live now, and the role is the account's now.
+            let role = state
+                .sessions
+                .role(proof.account, proof.session)
+                .await?
+                .ok_or(SESSION_ENDED)?;
+            Ok(Authenticated {
                 principal: Principal::Account {
-                    id: claims.sub,
-                    // The account's role now, not when the token was issued.
+                    id: proof.account,
                     role,
-                    session_id: claims.sid,
+                    session_id: proof.session,
                 },
-                password_change_required: claims.pcr,
-                meta,
+                ..authenticated
             })
         })
     }
+}
+
+/// The answer to a token whose session has ended (logout, password change, deactivation,
+/// erasure) or whose role has changed since it was issued.
+pub const SESSION_ENDED: ApiError = ApiError::Unauthorized("the session has ended; log in again");
+
+type Credentials = (web::Data<AppState>, String, RequestMeta);
+
+/// What a request presents: the app state, the bearer token, the request's metadata.
+pub(super) fn credentials_of(req: &HttpRequest) -> Result<Credentials, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
+    Ok((state, bearer_token(req)?, RequestMeta::of(req)))
+}
+
+/// Checks an access token's signature and claims, without the database: who it says is
+/// calling, and the session to check before anything is done or answered for them.
+pub(super) fn unchecked(
+    state: &AppState,
+    token: &str,
+    meta: RequestMeta,
+) -> Result<(Authenticated, SessionProof), ApiError> {
+    let claims = tokens::verify(&state.signing_key, token, Utc::now())
+        .map_err(|_| ApiError::Unauthorized("the access token is invalid or expired"))?;
+    let proof = SessionProof {
+        account: claims.sub,
+        session: claims.sid,
+        role: claims.role,
+    };
+    let authenticated = Authenticated {
+        principal: Principal::Account {
+            id: claims.sub,
+            role: claims.role,
+            session_id: claims.sid,
+        },
+        password_change_required: claims.pcr,
+        meta,
+    };
+    Ok((authenticated, proof))
 }
 
 impl FromRequest for Caller {
@@ -254,7 +286,10 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.trim().to_owned())
 }
 
-async fn integration_for_key(state: &AppState, key: &str) -> Result<Principal, ApiError> {
+pub(super) async fn integration_for_key(
+    state: &AppState,
+    key: &str,
+) -> Result<Principal, ApiError> {
     let hash = secrets::sha256_hex(key);
     let found = db::run(&state.pool, move |conn| {
         let found = persistence::integrations::find_active_by_key_hash(conn, &hash)?;

@@ -28,6 +28,16 @@ const QUEUE: usize = 8_192;
 /// How long the thread waits for a connection when it has none.
 const ACQUIRE: Duration = Duration::from_secs(2);
 
+/// What an access token claims about its session, to be checked before anything is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionProof {
+    pub account: Uuid,
+    pub session: Uuid,
+    /// The role the token was issued with: an answer given on it is refused once the account's
+    /// role is another.
+    pub role: Role,
+}
+
 enum Job {
     Check {
         account: Uuid,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::dto::{CustomerPatch, CustomerView, NewCustomer};
 use super::profile::ProfileInput;
 use crate::auth::policy::{CustomerScope, customer_scope};
-use crate::auth::{Caller, Principal};
+use crate::auth::{Caller, Principal, Reader};
 use crate::db;
 use crate::error::ApiError;
 use crate::http::{Page, page};
@@ -158,40 +158,41 @@ pub async fn create(
         .await
 }
 
-pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<CustomerView, ApiError> {
+pub async fn get(state: &AppState, reader: Reader, id: Uuid) -> Result<CustomerView, ApiError> {
+    let caller = reader.caller().clone();
     let entry = caller.audit("customer.read", "customer", Some(id.to_string()), Some(id));
-    let customer = db::read_audited(state, entry, move |conn| {
-        visible(&caller, customers::find(conn, id)?)
-    })
-    .await?;
+    let customer = reader
+        .read_audited(state, entry, move |conn| {
+            visible(&caller, customers::find(conn, id)?)
+        })
+        .await?;
     Ok(view(customer))
 }
 
 pub async fn list(
     state: &AppState,
-    caller: Caller,
+    reader: Reader,
     q: Option<String>,
     after: Option<SortKey>,
     limit: i64,
 ) -> Result<Page<CustomerView>, ApiError> {
-    let scope = customer_scope(&caller.principal).ok_or(ApiError::Forbidden)?;
-    let rows = match scope {
-        // Until lessons exist a teacher teaches nobody.
-        CustomerScope::TaughtBy(_) => Vec::new(),
-        CustomerScope::All => {
-            let search = q.as_deref().map(Search::new);
-            let entry = caller.audit("customer.list", "customer", None, None);
-            db::read_audited(state, entry, move |conn| {
-                Ok(customers::list(
-                    conn,
-                    search.as_ref(),
-                    after.as_ref(),
-                    limit + 1,
-                )?)
-            })
-            .await?
-        }
-    };
+    let scope = customer_scope(&reader.caller().principal).ok_or(ApiError::Forbidden)?;
+    let search = q.as_deref().map(Search::new);
+    let entry = reader
+        .caller()
+        .audit("customer.list", "customer", None, None);
+    let rows = reader
+        .read_audited(state, entry, move |conn| match scope {
+            // Until lessons exist a teacher teaches nobody.
+            CustomerScope::TaughtBy(_) => Ok(Vec::new()),
+            CustomerScope::All => Ok(customers::list(
+                conn,
+                search.as_ref(),
+                after.as_ref(),
+                limit + 1,
+            )?),
+        })
+        .await?;
     Ok(page(rows, limit, |c| c.sort_key.to_string(), view))
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::{Action, Caller};
+use crate::auth::{Action, Caller, Reader};
 use crate::customers::dto::{CustomerPatch, CustomerView, NewCustomer};
 use crate::customers::service;
 use crate::error::{ApiError, Problem};
@@ -81,7 +81,7 @@ pub async fn create_customer(
 #[get("/customers")]
 pub async fn list_customers(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Reader,
     query: web::Query<CustomerQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
@@ -108,7 +108,7 @@ pub async fn list_customers(
 #[get("/customers/{id}")]
 pub async fn get_customer(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Reader,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let customer = service::get(&state, caller, id.into_inner()).await?;

@@ -80,6 +80,61 @@ async fn demotion_deactivation_logout_and_password_change_end_rights_at_once(app
     );
 }
 
+/// Audited reads check the session together with their audit entry (in the writer's batch):
+/// the same rules hold, and a refused read leaves no entry.
+async fn audited_reads_end_with_the_session_too(app: TestApp) {
+    let admin = app.admin_session().await.access_token;
+    let customer = app
+        .post_json(
+            "/api/v1/customers",
+            Some(&admin),
+            &json!({"first_name": "Luettava", "last_name": "Asiakas", "phone": "040 765 0000"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = format!("/api/v1/customers/{customer}");
+    let leaving = app.session_as(Role::Office).await;
+    assert_eq!(app.get_as(&one, &leaving.access_token).await.status, 200);
+    let out = TestApp::send(
+        app.authed(Method::POST, "/api/v1/auth/logout", &leaving.access_token),
+        None,
+    )
+    .await;
+    assert_eq!(out.status, 204);
+    for path in [one.as_str(), "/api/v1/customers"] {
+        app.get_as(path, &leaving.access_token)
+            .await
+            .problem(401, "/problems/unauthorized");
+    }
+    let reads = app
+        .audit_entries(
+            &admin,
+            &format!("actor_id={}&action=customer.read", leaving.account_id),
+        )
+        .await;
+    assert_eq!(reads.len(), 1, "only the read before the logout: {reads:?}");
+
+    let demoted = app.session_as(Role::Office).await;
+    patch_staff(&app, &admin, demoted.account_id, json!({"role": "teacher"})).await;
+    app.get_as(&one, &demoted.access_token)
+        .await
+        .problem(401, "/problems/unauthorized");
+    let deactivated = app.session_as(Role::Office).await;
+    patch_staff(
+        &app,
+        &admin,
+        deactivated.account_id,
+        json!({"active": false}),
+    )
+    .await;
+    app.get_as("/api/v1/customers", &deactivated.access_token)
+        .await
+        .problem(401, "/problems/unauthorized");
+}
+
 /// An erased customer's access token stops working at once.
 async fn an_erased_customers_token_stops_working(app: TestApp) {
     let office = app.session_as(Role::Office).await.access_token;
@@ -149,6 +204,7 @@ async fn simultaneous_password_change_guesses_are_throttled(app: TestApp) {
 
 on_both_backends!(
     demotion_deactivation_logout_and_password_change_end_rights_at_once,
+    audited_reads_end_with_the_session_too,
     an_erased_customers_token_stops_working,
     simultaneous_wrong_passwords_are_throttled_like_consecutive_ones,
     simultaneous_password_change_guesses_are_throttled,
