@@ -18,6 +18,8 @@ pub enum LoginOutcome {
     BadCredentials,
     Inactive,
     Throttled,
+    /// Recorded before the password is checked; settled to another outcome afterwards.
+    Checking,
 }
 
 impl LoginOutcome {
@@ -27,6 +29,7 @@ impl LoginOutcome {
             Self::BadCredentials => "bad_credentials",
             Self::Inactive => "inactive",
             Self::Throttled => "throttled",
+            Self::Checking => "checking",
         }
     }
 }
@@ -144,8 +147,24 @@ pub struct Failures {
     pub last_at: Option<DateTime<Utc>>,
 }
 
-/// Failures counted for throttling: wrong credentials and attempts on a deactivated account.
-const FAILED: [&str; 2] = ["bad_credentials", "inactive"];
+/// Failures counted for throttling: wrong credentials, attempts on a deactivated account, and
+/// attempts left `checking` (a check takes well under a second; one that never settled — the
+/// server stopped mid-check — counts as failed).
+const FAILED: [&str; 3] = ["bad_credentials", "inactive", "checking"];
+
+/// Attempts on `login_name_hash` being checked right now (recorded since `since`, unsettled).
+pub fn checking(
+    conn: &mut AnyConnection,
+    login_name_hash: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    Ok(le::table
+        .filter(le::login_name_hash.eq(login_name_hash))
+        .filter(le::occurred_at.ge(DbTime::new(since)))
+        .filter(le::outcome.eq("checking"))
+        .count()
+        .get_result(conn)?)
+}
 
 /// Failures for one login name, whether or not it belongs to an account.
 pub fn failures_for_login_name(

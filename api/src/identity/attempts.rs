@@ -1,7 +1,8 @@
 //! Password attempts, throttled so that the limit holds under concurrency: an attempt takes
 //! turns with the others on the same login name and address, counts the failures before it, and
-//! is recorded as failed *before* its password is checked (settled afterwards). Thirty guesses
-//! sent at once are then counted one after another, not all against the same empty count.
+//! is recorded as `checking` *before* its password is checked (and counted as a failure until
+//! it is settled). Thirty guesses sent at once are then counted one after another, not all
+//! against the same empty count; correct logins sent at once wait for one another.
 
 use chrono::{DateTime, Utc};
 use persistence::login_events::{self, LoginOutcome, NewLoginEvent};
@@ -9,14 +10,48 @@ use persistence::{AnyConnection, DbError};
 use uuid::Uuid;
 
 use crate::auth::{RequestMeta, throttle};
+use crate::error::ApiError;
 use crate::settings::Settings;
 
 /// Whether an attempt may check its password.
 pub enum Begun {
-    /// It may; `Uuid` is its login event, to be settled with [`settle`] if it succeeds.
+    /// It may; `Uuid` is its login event (`checking`), to be settled with [`settle`].
     Checking(Uuid),
     /// Throttled (recorded as such): try again after this many seconds.
     Wait(u64),
+    /// The allowance is full of attempts still being checked: ask again shortly (nothing
+    /// recorded). Simultaneous correct logins wait for one another this way, not refused.
+    Busy,
+}
+
+/// How long an attempt may wait for attempts being checked, asking every [`RETRY`].
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+const RETRY: std::time::Duration = std::time::Duration::from_millis(50);
+/// Attempts recorded `checking` longer ago than this never settled (the server stopped).
+const CHECK_TAKES_AT_MOST: chrono::Duration = chrono::Duration::seconds(30);
+
+/// Begins an attempt with `once` (a write running [`begin`]), waiting while the allowance is
+/// full of attempts being checked; returns what `once` found and the attempt's event.
+pub async fn begin_when_free<T, F, R>(mut once: F) -> Result<(T, Uuid), ApiError>
+where
+    F: FnMut() -> R,
+    R: std::future::Future<Output = Result<(T, Begun), ApiError>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        match once().await? {
+            (found, Begun::Checking(id)) => return Ok((found, id)),
+            (_, Begun::Wait(retry_after_secs)) => {
+                return Err(ApiError::TooManyRequests { retry_after_secs });
+            }
+            (_, Begun::Busy) if started.elapsed() >= MAX_WAIT => {
+                return Err(ApiError::TooManyRequests {
+                    retry_after_secs: 1,
+                });
+            }
+            (_, Begun::Busy) => actix_web::rt::time::sleep(RETRY).await,
+        }
+    }
 }
 
 /// What an attempt is counted against.
@@ -53,10 +88,23 @@ pub fn begin(
             now,
         ));
     }
+    if wait.is_some() {
+        let in_flight =
+            login_events::checking(conn, attempt.login_name_hash, now - CHECK_TAKES_AT_MOST)?;
+        let settled = login_events::Failures {
+            count: by_name.count - in_flight,
+            ..by_name
+        };
+        if in_flight > 0
+            && throttle::retry_after(settled, settings.login_max_failures, now).is_none()
+        {
+            return Ok(Begun::Busy);
+        }
+    }
     let outcome = if wait.is_some() {
         LoginOutcome::Throttled
     } else {
-        LoginOutcome::BadCredentials
+        LoginOutcome::Checking
     };
     let event = NewLoginEvent {
         account_id: attempt.account_id,
@@ -72,10 +120,7 @@ pub fn begin(
     })
 }
 
-/// Records how an attempt begun with [`begin`] ended, when not as a wrong password.
+/// Records how an attempt begun with [`begin`] ended.
 pub fn settle(conn: &mut AnyConnection, id: Uuid, outcome: LoginOutcome) -> Result<(), DbError> {
-    if outcome == LoginOutcome::BadCredentials {
-        return Ok(());
-    }
     login_events::settle(conn, id, outcome)
 }

@@ -8,7 +8,7 @@ use persistence::accounts::{self, Account};
 use persistence::audit;
 use persistence::login_events::LoginOutcome;
 
-use super::attempts::{self, Attempt, Begun};
+use super::attempts::{self, Attempt};
 use super::sessions::{self, TokenResponse};
 use crate::auth::{RequestMeta, passwords, secrets};
 use crate::error::ApiError;
@@ -25,33 +25,26 @@ pub async fn login(
 ) -> Result<TokenResponse, ApiError> {
     let name_hash = secrets::login_name_hash(state.signing_key.bytes(), email);
     let parsed = EmailAddress::parse(email).ok();
-    let (account, begun) = {
+    let (account, attempt_id) = attempts::begin_when_free(|| {
         let (name_hash, meta, settings) = (name_hash.clone(), meta.clone(), state.settings.clone());
-        state
-            .writer
-            .write(move |conn| {
-                let now = Utc::now();
-                let account = parsed
-                    .map(|e| accounts::find_by_email(conn, &e))
-                    .transpose()?
-                    .flatten();
-                let attempt = Attempt {
-                    login_name_hash: &name_hash,
-                    account_id: account.as_ref().map(|a| a.id),
-                    meta: &meta,
-                    per_address: true,
-                };
-                let begun = attempts::begin(conn, &settings, &attempt, now)?;
-                Ok::<_, ApiError>((account, begun))
-            })
-            .await?
-    };
-    let attempt_id = match begun {
-        Begun::Wait(retry_after_secs) => {
-            return Err(ApiError::TooManyRequests { retry_after_secs });
-        }
-        Begun::Checking(id) => id,
-    };
+        let parsed = parsed.clone();
+        state.writer.write(move |conn| {
+            let now = Utc::now();
+            let account = parsed
+                .map(|e| accounts::find_by_email(conn, &e))
+                .transpose()?
+                .flatten();
+            let attempt = Attempt {
+                login_name_hash: &name_hash,
+                account_id: account.as_ref().map(|a| a.id),
+                meta: &meta,
+                per_address: true,
+            };
+            let begun = attempts::begin(conn, &settings, &attempt, now)?;
+            Ok::<_, ApiError>((account, begun))
+        })
+    })
+    .await?;
 
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let verified = passwords::verify(stored_hash, password).await?;

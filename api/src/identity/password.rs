@@ -5,7 +5,7 @@ use domain::{EmailAddress, NewPassword};
 use persistence::login_events::LoginOutcome;
 use persistence::{accounts, audit, refresh_tokens};
 
-use super::attempts::{self, Attempt, Begun};
+use super::attempts::{self, Attempt};
 use super::sessions::{self, TokenResponse};
 use crate::auth::{Authenticated, Principal, passwords, secrets};
 use crate::db;
@@ -31,28 +31,35 @@ pub async fn change(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored email unreadable: {e}")))?;
     let name_hash = secrets::login_name_hash(state.signing_key.bytes(), email.as_str());
 
-    let begun = {
-        let (meta, settings) = (caller.meta.clone(), state.settings.clone());
+    let ((), attempt_id) = attempts::begin_when_free(|| {
+        let (meta, settings, name_hash) = (
+            caller.meta.clone(),
+            state.settings.clone(),
+            name_hash.clone(),
+        );
+        state.writer.write(move |conn| {
+            let attempt = Attempt {
+                login_name_hash: &name_hash,
+                account_id: Some(id),
+                meta: &meta,
+                per_address: false,
+            };
+            let begun = attempts::begin(conn, &settings, &attempt, Utc::now())?;
+            Ok::<_, ApiError>(((), begun))
+        })
+    })
+    .await?;
+    if !passwords::verify(account.password_hash.clone(), current.clone()).await? {
         state
             .writer
             .write(move |conn| {
-                let attempt = Attempt {
-                    login_name_hash: &name_hash,
-                    account_id: Some(id),
-                    meta: &meta,
-                    per_address: false,
-                };
-                Ok::<_, ApiError>(attempts::begin(conn, &settings, &attempt, Utc::now())?)
+                Ok::<_, ApiError>(attempts::settle(
+                    conn,
+                    attempt_id,
+                    LoginOutcome::BadCredentials,
+                )?)
             })
-            .await?
-    };
-    let attempt_id = match begun {
-        Begun::Wait(retry_after_secs) => {
-            return Err(ApiError::TooManyRequests { retry_after_secs });
-        }
-        Begun::Checking(id) => id,
-    };
-    if !passwords::verify(account.password_hash.clone(), current.clone()).await? {
+            .await?;
         return Err(ApiError::Validation(vec![FieldError::new(
             "current_password",
             "incorrect",

@@ -189,6 +189,15 @@ async fn simultaneous_wrong_passwords_are_throttled_like_consecutive_ones(app: T
         .problem(429, "/problems/too-many-requests");
 }
 
+/// Correct logins sent at once for one account wait for one another instead of being refused.
+async fn simultaneous_correct_logins_all_succeed(app: TestApp) {
+    let session = app.session_as(Role::Office).await;
+    let logins = (0..12).map(|_| app.login(&session.email, PASSWORD));
+    for reply in futures_util::future::join_all(logins).await {
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    }
+}
+
 /// A wrong current password in a password change counts like a failed login, also when the
 /// guesses arrive together.
 async fn simultaneous_password_change_guesses_are_throttled(app: TestApp) {
@@ -207,5 +216,6 @@ on_both_backends!(
     audited_reads_end_with_the_session_too,
     an_erased_customers_token_stops_working,
     simultaneous_wrong_passwords_are_throttled_like_consecutive_ones,
+    simultaneous_correct_logins_all_succeed,
     simultaneous_password_change_guesses_are_throttled,
 );
