@@ -6,6 +6,7 @@ use actix_web::web;
 use persistence::audit::NewAuditEvent;
 use persistence::{AnyConnection, DbError, Pool};
 
+use crate::auth::session_check::SessionProof;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -44,8 +45,23 @@ where
     F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
+    read_audited_checked(state, entry, None, read).await
+}
+
+/// As [`read_audited`], answered only when `proof`'s session is found live as the entry is
+/// written (see `auth::reader`).
+pub async fn read_audited_checked<T, F>(
+    state: &AppState,
+    entry: NewAuditEvent,
+    proof: Option<SessionProof>,
+    read: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
     let value = run(&state.pool, read).await?;
-    state.writer.audit(entry).await?;
+    state.writer.audit_checked(entry, proof).await?;
     Ok(value)
 }
 

@@ -43,9 +43,7 @@ impl Reader {
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let value = crate::db::run(&state.pool, read).await?;
-        state.writer.audit_checked(entry, self.proof).await?;
-        Ok(value)
+        crate::db::read_audited_checked(state, entry, self.proof, read).await
     }
 }
 
