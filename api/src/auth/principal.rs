@@ -175,17 +175,12 @@ impl FromRequest for Authenticated {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parts = credentials_of(req);
+        let identified = identify(req);
         Box::pin(async move {
-            let (state, token, meta) = parts?;
-            if token.starts_with(secrets::API_KEY_PREFIX) {
-                return Ok(Authenticated {
-                    principal: integration_for_key(&state, &token).await?,
-                    password_change_required: false,
-                    meta,
-                });
-            }
-            let (authenticated, proof) = unchecked(&state, &token, meta)?;
+            let (state, authenticated, proof) = identified.await?;
+            let Some(proof) = proof else {
+                return Ok(authenticated);
+            };
             // The session must be live now, and the role is the account's now.
             let role = state
                 .sessions
@@ -204,6 +199,29 @@ impl FromRequest for Authenticated {
     }
 }
 
+/// Who the credentials name: an integration (its key looked up) or a person, whose session is
+/// still to be checked (`Some` proof) — by the extractor now, or with an audited read's entry.
+pub(super) fn identify(
+    req: &HttpRequest,
+) -> impl std::future::Future<
+    Output = Result<(web::Data<AppState>, Authenticated, Option<SessionProof>), ApiError>,
+> + 'static {
+    let parts = credentials_of(req);
+    async move {
+        let (state, token, meta) = parts?;
+        if token.starts_with(secrets::API_KEY_PREFIX) {
+            let authenticated = Authenticated {
+                principal: integration_for_key(&state, &token).await?,
+                password_change_required: false,
+                meta,
+            };
+            return Ok((state, authenticated, None));
+        }
+        let (authenticated, proof) = unchecked(&state, &token, meta)?;
+        Ok((state, authenticated, Some(proof)))
+    }
+}
+
 /// The answer to a token whose session has ended (logout, password change, deactivation,
 /// erasure) or whose role has changed since it was issued.
 pub const SESSION_ENDED: ApiError = ApiError::Unauthorized("the session has ended; log in again");
@@ -211,7 +229,7 @@ pub const SESSION_ENDED: ApiError = ApiError::Unauthorized("the session has ende
 type Credentials = (web::Data<AppState>, String, RequestMeta);
 
 /// What a request presents: the app state, the bearer token, the request's metadata.
-pub(super) fn credentials_of(req: &HttpRequest) -> Result<Credentials, ApiError> {
+fn credentials_of(req: &HttpRequest) -> Result<Credentials, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -221,7 +239,7 @@ pub(super) fn credentials_of(req: &HttpRequest) -> Result<Credentials, ApiError>
 
 /// Checks an access token's signature and claims, without the database: who it says is
 /// calling, and the session to check before anything is done or answered for them.
-pub(super) fn unchecked(
+fn unchecked(
     state: &AppState,
     token: &str,
     meta: RequestMeta,
@@ -286,10 +304,7 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.trim().to_owned())
 }
 
-pub(super) async fn integration_for_key(
-    state: &AppState,
-    key: &str,
-) -> Result<Principal, ApiError> {
+async fn integration_for_key(state: &AppState, key: &str) -> Result<Principal, ApiError> {
     let hash = secrets::sha256_hex(key);
     let found = db::run(&state.pool, move |conn| {
         let found = persistence::integrations::find_active_by_key_hash(conn, &hash)?;

@@ -11,9 +11,9 @@ use futures_util::future::LocalBoxFuture;
 use persistence::AnyConnection;
 use persistence::audit::NewAuditEvent;
 
-use super::principal::{credentials_of, integration_for_key, unchecked};
+use super::Caller;
+use super::principal::identify;
 use super::session_check::SessionProof;
-use super::{Caller, secrets};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -52,18 +52,9 @@ impl FromRequest for Reader {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parts = credentials_of(req);
+        let identified = identify(req);
         Box::pin(async move {
-            let (state, token, meta) = parts?;
-            if token.starts_with(secrets::API_KEY_PREFIX) {
-                let principal = integration_for_key(&state, &token).await?;
-                let caller = Caller { principal, meta };
-                return Ok(Self {
-                    caller,
-                    proof: None,
-                });
-            }
-            let (authenticated, proof) = unchecked(&state, &token, meta)?;
+            let (_, authenticated, proof) = identified.await?;
             if authenticated.password_change_required {
                 return Err(ApiError::PasswordChangeRequired);
             }
@@ -71,10 +62,7 @@ impl FromRequest for Reader {
                 principal: authenticated.principal,
                 meta: authenticated.meta,
             };
-            Ok(Self {
-                caller,
-                proof: Some(proof),
-            })
+            Ok(Self { caller, proof })
         })
     }
 }
