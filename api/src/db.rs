@@ -35,22 +35,9 @@ where
 
 /// A staff read of personal data: `read` runs on the blocking pool, outside any write
 /// transaction, and the answer waits until `entry` is durable in the audit log (group-committed
-/// with concurrent reads). A read that fails leaves no entry.
+/// with concurrent reads) and `proof`'s session is found live as the entry is written (see
+/// `auth::reader`, the only caller). A read that fails leaves no entry.
 pub async fn read_audited<T, F>(
-    state: &AppState,
-    entry: NewAuditEvent,
-    read: F,
-) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    read_audited_checked(state, entry, None, read).await
-}
-
-/// As [`read_audited`], answered only when `proof`'s session is found live as the entry is
-/// written (see `auth::reader`).
-pub async fn read_audited_checked<T, F>(
     state: &AppState,
     entry: NewAuditEvent,
     proof: Option<SessionProof>,

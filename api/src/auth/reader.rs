@@ -26,11 +26,6 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Who is calling, as the token says: for the policy and the audit entry, inside the read.
-    pub fn caller(&self) -> &Caller {
-        &self.caller
-    }
-
     /// Runs `read` on the blocking pool; answers its value once `entry` is durable in the audit
     /// log and the session has been found live (else 401, and the value is dropped).
     pub async fn read_audited<T, F>(
@@ -43,7 +38,16 @@ impl Reader {
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        crate::db::read_audited_checked(state, entry, self.proof, read).await
+        crate::db::read_audited(state, entry, self.proof, read).await
+    }
+}
+
+/// Who is calling, as the token says: for the policy and the audit entry, inside the read.
+impl std::ops::Deref for Reader {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.caller
     }
 }
 

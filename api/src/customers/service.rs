@@ -159,7 +159,7 @@ pub async fn create(
 }
 
 pub async fn get(state: &AppState, reader: Reader, id: Uuid) -> Result<CustomerView, ApiError> {
-    let caller = reader.caller().clone();
+    let caller = Caller::clone(&reader);
     let entry = caller.audit("customer.read", "customer", Some(id.to_string()), Some(id));
     let customer = reader
         .read_audited(state, entry, move |conn| {
@@ -176,11 +176,9 @@ pub async fn list(
     after: Option<SortKey>,
     limit: i64,
 ) -> Result<Page<CustomerView>, ApiError> {
-    let scope = customer_scope(&reader.caller().principal).ok_or(ApiError::Forbidden)?;
+    let scope = customer_scope(&reader.principal).ok_or(ApiError::Forbidden)?;
     let search = q.as_deref().map(Search::new);
-    let entry = reader
-        .caller()
-        .audit("customer.list", "customer", None, None);
+    let entry = reader.audit("customer.list", "customer", None, None);
     let rows = reader
         .read_audited(state, entry, move |conn| match scope {
             // Until lessons exist a teacher teaches nobody.

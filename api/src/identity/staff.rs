@@ -13,7 +13,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::one_time::Prepared;
-use crate::auth::Caller;
+use crate::auth::{Caller, Reader};
 use crate::db;
 use crate::error::ApiError;
 use crate::http::{Fields, Page, page};
@@ -157,18 +157,19 @@ pub async fn create(
         .await
 }
 
-pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<StaffMember, ApiError> {
+pub async fn get(state: &AppState, caller: Reader, id: Uuid) -> Result<StaffMember, ApiError> {
     let entry = caller.audit("staff.read", "account", Some(id.to_string()), Some(id));
-    let account = db::read_audited(state, entry, move |conn| {
-        not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)
-    })
-    .await?;
+    let account = caller
+        .read_audited(state, entry, move |conn| {
+            not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)
+        })
+        .await?;
     Ok(account.into())
 }
 
 pub async fn list(
     state: &AppState,
-    caller: Caller,
+    caller: Reader,
     filter: AccountFilter,
     after: Option<Uuid>,
     limit: i64,
@@ -178,10 +179,11 @@ pub async fn list(
         ..filter
     };
     let entry = caller.audit("staff.list", "account", None, None);
-    let rows = db::read_audited(state, entry, move |conn| {
-        Ok(accounts::list(conn, &filter, after, limit + 1)?)
-    })
-    .await?;
+    let rows = caller
+        .read_audited(state, entry, move |conn| {
+            Ok(accounts::list(conn, &filter, after, limit + 1)?)
+        })
+        .await?;
     Ok(page(rows, limit, |a| a.id.to_string(), StaffMember::from))
 }
 

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::{Caller, Principal};
+use crate::auth::{Caller, Principal, Reader};
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::http::{Page, page};
@@ -227,7 +227,7 @@ pub async fn list_own(state: &AppState, caller: Caller) -> Result<Page<RequestVi
 
 pub async fn list(
     state: &AppState,
-    caller: Caller,
+    caller: Reader,
     query: RequestQuery,
     after: Option<Uuid>,
     limit: i64,
@@ -246,10 +246,11 @@ pub async fn list(
         None,
         filter.customer_id,
     );
-    let rows = db::read_audited(state, entry, move |conn| {
-        Ok(store::list(conn, &filter, after, limit + 1)?)
-    })
-    .await?;
+    let rows = caller
+        .read_audited(state, entry, move |conn| {
+            Ok(store::list(conn, &filter, after, limit + 1)?)
+        })
+        .await?;
     Ok(page(rows, limit, |r| r.id.0.to_string(), view))
 }
 

@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::{Action, Caller};
-use crate::db;
+use crate::auth::{Action, Reader};
 use crate::error::ApiError;
 use crate::http::{Page, decode_cursor, page, page_limit};
 use crate::state::AppState;
@@ -89,7 +88,7 @@ impl From<AuditEvent> for AuditEventView {
 #[get("/audit-events")]
 pub async fn list_audit_events(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Reader,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ReadAuditLog)?;
@@ -104,10 +103,11 @@ pub async fn list_audit_events(
         to: query.to,
     };
     let entry = caller.audit("audit_events.list", "audit_event", None, filter.subject_id);
-    let rows = db::read_audited(&state, entry, move |conn| {
-        Ok(audit::list(conn, &filter, before, limit + 1)?)
-    })
-    .await?;
+    let rows = caller
+        .read_audited(&state, entry, move |conn| {
+            Ok(audit::list(conn, &filter, before, limit + 1)?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(page(
         rows,
         limit,

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 
-use crate::auth::{Action, Caller};
+use crate::auth::{Action, Caller, Reader};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
@@ -86,7 +86,7 @@ pub async fn create_privacy_request(
 #[get("/privacy-requests")]
 pub async fn list_privacy_requests(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Reader,
     query: web::Query<RequestQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManagePrivacy)?;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::{Action, Caller};
+use crate::auth::{Action, Caller, Reader};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
@@ -75,7 +75,7 @@ pub async fn create_staff(
 #[get("/staff")]
 pub async fn list_staff(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Reader,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageStaff)?;
@@ -102,7 +102,7 @@ pub async fn list_staff(
 #[get("/staff/{id}")]
 pub async fn get_staff(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Reader,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageStaff)?;

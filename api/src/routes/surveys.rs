@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
-use crate::auth::{Action, Caller, Principal};
+use crate::auth::{Action, Caller, Principal, Reader};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::state::AppState;
@@ -141,7 +141,7 @@ pub async fn get_survey_aggregates(
 #[get("/customers/{id}/survey-responses")]
 pub async fn list_customer_survey_responses(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Reader,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageSurveys)?;

@@ -5,7 +5,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::{Action, Caller, RequestMeta};
+use crate::auth::{Action, Caller, Reader, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::{BodyLimit, Json, read_limited};
 use crate::http::{Page, decode_cursor, page_limit};
@@ -108,7 +108,7 @@ pub async fn unsubscribe(
 #[get("/uniikkilista/subscriptions")]
 pub async fn list_subscriptions(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Reader,
     query: web::Query<SubscriptionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageUniikkilista)?;

@@ -10,7 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::dto::*;
-use crate::auth::{Caller, Principal};
+use crate::auth::{Caller, Principal, Reader};
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
@@ -191,7 +191,7 @@ pub async fn respond(
 
 pub async fn customer_responses(
     state: &AppState,
-    caller: Caller,
+    caller: Reader,
     customer_id: Uuid,
 ) -> Result<ResponseList, ApiError> {
     let entry = caller.audit(
@@ -200,13 +200,14 @@ pub async fn customer_responses(
         Some(customer_id.to_string()),
         Some(customer_id),
     );
-    let items = db::read_audited(state, entry, move |conn| {
-        if customers::find(conn, customer_id)?.is_none() {
-            return Err(ApiError::NotFound);
-        }
-        Ok(surveys::responses_of_customer(conn, customer_id)?)
-    })
-    .await?;
+    let items = caller
+        .read_audited(state, entry, move |conn| {
+            if customers::find(conn, customer_id)?.is_none() {
+                return Err(ApiError::NotFound);
+            }
+            Ok(surveys::responses_of_customer(conn, customer_id)?)
+        })
+        .await?;
     Ok(ResponseList {
         items: items.into_iter().map(Into::into).collect(),
     })

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::dto::*;
 use super::templates;
-use crate::auth::{Caller, RequestMeta, secrets};
+use crate::auth::{Caller, Reader, RequestMeta, secrets};
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::http::{Fields, Page, page};
@@ -344,7 +344,7 @@ pub async fn unsubscribe(
 
 pub async fn list(
     state: &AppState,
-    caller: Caller,
+    caller: Reader,
     query: SubscriptionQuery,
     after: Option<Uuid>,
     limit: i64,
@@ -365,10 +365,11 @@ pub async fn list(
         None,
         filter.customer_id,
     );
-    let rows = db::read_audited(state, entry, move |conn| {
-        Ok(store::list(conn, &filter, after, limit + 1)?)
-    })
-    .await?;
+    let rows = caller
+        .read_audited(state, entry, move |conn| {
+            Ok(store::list(conn, &filter, after, limit + 1)?)
+        })
+        .await?;
     Ok(page(
         rows,
         limit,

@@ -15,8 +15,10 @@ async fn patch_staff(app: &TestApp, admin: &str, id: uuid::Uuid, body: serde_jso
     assert_eq!(reply.status, 200, "{}", reply.text());
 }
 
-/// Office may list UniikkiLista subscriptions, a teacher may not (403) — checked with the same
-/// token before and after each change.
+/// Office may list UniikkiLista subscriptions, a teacher may not — checked with the same token
+/// before and after each change. The list is an audited read, which refuses a token whose role
+/// has changed as an ended session (401, log in again for the new role); an ordinary request
+/// (`/auth/me` is one) goes on with the role the account has now.
 async fn demotion_deactivation_logout_and_password_change_end_rights_at_once(app: TestApp) {
     let admin = app.admin_session().await.access_token;
     let office = app.session_as(Role::Office).await;
@@ -30,7 +32,10 @@ async fn demotion_deactivation_logout_and_password_change_end_rights_at_once(app
     let demoted = app
         .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
         .await;
-    demoted.problem(403, "/problems/forbidden");
+    demoted.problem(401, "/problems/unauthorized");
+    let me = app.get_as("/api/v1/auth/me", &office.access_token).await;
+    assert_eq!(me.status, 200, "{}", me.text());
+    assert_eq!(me.json()["role"], "teacher");
 
     let deactivated = app.session_as(Role::Office).await;
     patch_staff(
