@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::session_check::{CheckerThread, SessionChecker};
 use crate::background::Background;
 use crate::delivery::{self, Transports};
-use crate::error::{RouteTable, path_config, query_config, unmatched_route};
+use crate::error::{path_config, query_config, unmatched_route};
 use crate::extract::BodyLimit;
 use crate::identity::bootstrap::{self, AdminCredentials};
 use crate::metrics::Metrics;
@@ -23,6 +23,7 @@ use crate::middleware::{
     PublicRateLimit, cors, idempotency, observe, rate_limit, refuse_control_characters,
     security_headers,
 };
+use crate::routes::RouteTable;
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
 use crate::state::AppState;

@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use persistence::DbError;
 
-pub use fallback::{RouteTable, path_config, query_config, unmatched_route};
+pub use fallback::{path_config, query_config, unmatched_route};
 pub use problem::{FieldError, Problem};
 
 use crate::request_context;

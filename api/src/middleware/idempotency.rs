@@ -9,8 +9,8 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, web};
 use chrono::Utc;
@@ -22,20 +22,31 @@ use crate::auth::{Caller, Principal, secrets};
 use crate::error::ApiError;
 use crate::extract::{BodyLimit, read_limited};
 use crate::http::invalid_parameter;
+use crate::routes::RouteTable;
 use crate::state::AppState;
 
-/// The operations (all `POST`) that honour the key; the OpenAPI document lists the header on
-/// each.
-pub const IDEMPOTENT: [&str; 8] = [
-    "/api/v1/customers",
-    "/api/v1/staff",
-    "/api/v1/surveys",
-    "/api/v1/surveys/{id}/versions",
-    "/api/v1/surveys/{id}/responses",
-    "/api/v1/me/privacy-requests",
-    "/api/v1/privacy-requests",
-    "/api/v1/uniikkilista/notices",
-];
+/// The header, as each operation that honours it declares it: `params(IdempotencyKey)` in the
+/// operation's `#[utoipa::path]` is what makes this middleware act on it (see
+/// [`RouteTable::idempotent`]), so the contract and the behaviour cannot drift apart.
+#[derive(utoipa::IntoParams)]
+#[into_params(names("Idempotency-Key"), parameter_in = Header)]
+pub struct IdempotencyKey(
+    #[doc = "A key of your choosing (a UUID) that makes a retry safe: the same key with the \
+same body (the same JSON, whatever its key order or spacing) within 24 hours returns the first \
+successful response again, with `Idempotent-Replayed: true`, instead of doing the work twice. The \
+same key with a different body is a 422 (`idempotency-key-reused`); while the first request is \
+still being handled, a 409. A failed request frees its key."]
+    #[param(
+        value_type = String,
+        required = false,
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]+$",
+        example = "5f0c6f5e-8f5b-4c41-9d55-2f2b8d6c9a10"
+    )]
+    #[allow(dead_code)]
+    Option<String>,
+);
 
 /// The request header.
 pub const KEY_HEADER: &str = "Idempotency-Key";
@@ -60,9 +71,9 @@ pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let applies = req.method() == Method::POST
-        && super::route::pattern_of(&req)
-            .is_some_and(|pattern| IDEMPOTENT.contains(&pattern.as_str()));
+    let applies = req
+        .app_data::<web::Data<RouteTable>>()
+        .is_some_and(|routes| routes.idempotent(&req));
     let Some(key) = req.headers().get(KEY_HEADER).filter(|_| applies).cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
 use governor::clock::{Clock, DefaultClock};
@@ -16,13 +15,7 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
 use crate::error::ApiError;
-
-/// The public operations that are limited (all `POST`); the OpenAPI document gives each a 429.
-pub const LIMITED: [&str; 3] = [
-    "/api/v1/uniikkilista/subscriptions",
-    "/api/v1/uniikkilista/confirm",
-    "/api/v1/uniikkilista/unsubscribe",
-];
+use crate::routes::RouteTable;
 
 /// Requests per minute and burst allowed per client address; shared by every worker.
 #[derive(Clone)]
@@ -53,8 +46,9 @@ pub async fn rate_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let limited = req.method() == Method::POST
-        && super::route::pattern_of(&req).is_some_and(|p| LIMITED.contains(&p.as_str()));
+    let limited = req
+        .app_data::<web::Data<RouteTable>>()
+        .is_some_and(|routes| routes.rate_limited(&req));
     if limited
         && let (Some(limit), Some(peer)) = (
             req.app_data::<web::Data<PublicRateLimit>>(),

@@ -8,6 +8,7 @@ use utoipa::openapi::{
 };
 
 use crate::error::PROBLEM_JSON;
+use crate::routes::table::{declares_idempotency_key, declares_rate_limit};
 
 /// A reusable problem response: component name, status, description, extra header.
 struct ProblemResponse {
@@ -114,28 +115,6 @@ pub fn document_problem_responses(doc: &mut OpenApi) {
     let mut used = std::collections::BTreeSet::new();
     for (path, item) in doc.paths.paths.iter_mut() {
         let touches_database = path.starts_with("/api/");
-        // What a middleware adds to the POSTs it acts on.
-        let by_middleware = [
-            (
-                &crate::middleware::rate_limit::LIMITED[..],
-                &TOO_MANY_REQUESTS,
-            ),
-            (
-                &crate::middleware::idempotency::IDEMPOTENT[..],
-                &IDEMPOTENCY_KEY_IN_FLIGHT,
-            ),
-        ];
-        for (paths, problem) in by_middleware {
-            if let Some(post) = item.post.as_mut()
-                && paths.contains(&path.as_str())
-            {
-                used.insert(problem.name);
-                post.responses
-                    .responses
-                    .entry(problem.status.to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(problem.name)));
-            }
-        }
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -194,6 +173,13 @@ fn applicable(operation: &Operation, touches_database: bool) -> Vec<&'static Pro
     }
     if touches_database {
         out.push(&UNAVAILABLE);
+    }
+    // What a middleware adds to the operations that declare it.
+    if declares_rate_limit(operation) {
+        out.push(&TOO_MANY_REQUESTS);
+    }
+    if declares_idempotency_key(operation) {
+        out.push(&IDEMPOTENCY_KEY_IN_FLIGHT);
     }
     out
 }

@@ -11,6 +11,7 @@ use crate::auth::{Action, Reader};
 use crate::error::ApiError;
 use crate::http::{Page, decode_cursor, page, page_limit};
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -114,4 +115,9 @@ pub async fn list_audit_events(
         |e| e.record.seq.to_string(),
         AuditEventView::from,
     )))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_audit_events);
 }

@@ -13,6 +13,7 @@ use crate::extract::Json;
 use crate::identity;
 use crate::identity::sessions::TokenResponse;
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -185,4 +186,13 @@ pub async fn me(caller: Authenticated) -> HttpResponse {
         },
     };
     HttpResponse::Ok().json(me)
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(change_password)
+        .service(me);
 }

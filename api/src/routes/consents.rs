@@ -14,6 +14,7 @@ use crate::privacy::consents::{
 };
 use crate::privacy::notice::{self, NoticeLanguage, PrivacyNotice};
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -194,4 +195,14 @@ pub async fn put_customer_consent(
     )
     .await?;
     Ok(HttpResponse::Ok().json(result))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_privacy_notice)
+        .service(list_privacy_notice_versions)
+        .service(get_my_consents)
+        .service(put_my_consent)
+        .service(get_customer_consents)
+        .service(put_customer_consent);
 }

@@ -15,6 +15,7 @@ use crate::extract::Json;
 use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
 use crate::identity::staff::OneTimePassword;
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +46,7 @@ pub(crate) fn with_etag(
     tag = "customers",
     operation_id = "create_customer",
     security(("bearer_jwt" = [])),
+    params(crate::middleware::idempotency::IdempotencyKey),
     request_body = NewCustomer,
     responses(
         (status = 201, description = "Created", body = CustomerView, headers(
@@ -221,4 +223,15 @@ pub async fn lift_customer_restriction(
     caller.require(Action::ManagePrivacy)?;
     let customer = service::set_restriction(&state, caller, id.into_inner(), None).await?;
     Ok(with_etag(HttpResponse::Ok(), &customer))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_customer)
+        .service(list_customers)
+        .service(get_customer)
+        .service(update_customer)
+        .service(issue_customer_one_time_password)
+        .service(restrict_customer)
+        .service(lift_customer_restriction);
 }

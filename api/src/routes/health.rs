@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// How long readiness waits for a database connection before saying "not ready".
 const READINESS_WAIT: Duration = Duration::from_secs(1);
@@ -54,4 +55,9 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
             retry_after_secs: 5,
         })?;
     Ok(HttpResponse::Ok().json(HealthStatus { status: "ready" }))
+}
+
+/// Registers this area's routes (outside `/api/v1`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(healthz).service(readyz);
 }

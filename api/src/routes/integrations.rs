@@ -14,6 +14,7 @@ use crate::identity::integrations::{
     self, CreatedIntegration, IntegrationView, NewIntegrationRequest,
 };
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -89,4 +90,11 @@ pub async fn revoke_integration(
     caller.require(Action::ManageIntegrations)?;
     integrations::revoke(&state, caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_integration)
+        .service(list_integrations)
+        .service(revoke_integration);
 }

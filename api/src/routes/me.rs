@@ -10,6 +10,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::http::if_match;
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Your own customer details (customer logins only).
 #[utoipa::path(
@@ -58,4 +59,9 @@ pub async fn update_me(
     let expected = if_match(&req)?;
     let customer = service::update_me(&state, caller, body.0, expected).await?;
     Ok(with_etag(HttpResponse::Ok(), &customer))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_me).service(update_me);
 }

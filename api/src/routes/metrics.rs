@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, web};
 
 use crate::metrics::Metrics;
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Request counts and latencies by route pattern and status, and database pool usage, in the
 /// Prometheus text format.
@@ -20,4 +21,9 @@ pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) ->
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(metrics.render(&state.pool))
+}
+
+/// Registers this area's routes (outside `/api/v1`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(metrics);
 }

@@ -12,6 +12,7 @@ use crate::privacy::erasure::{self, ErasureReport, ErasureRequest};
 use crate::privacy::export::{ExportDocument, export};
 use crate::privacy::records::{self, ProcessingRecords};
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 fn download(document: &ExportDocument) -> HttpResponse {
     HttpResponse::Ok()
@@ -103,4 +104,12 @@ pub async fn erase_customer(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManagePrivacy)?;
     Ok(HttpResponse::Ok().json(erasure::erase(&state, caller, id.into_inner(), body.0).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(export_customer)
+        .service(export_me)
+        .service(get_processing_records)
+        .service(erase_customer);
 }

@@ -12,6 +12,7 @@ use crate::privacy::requests::{
     self, OwnRequest, RequestPatch, RequestQuery, RequestView, StaffRequest,
 };
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 fn created(view: &RequestView) -> HttpResponse {
     HttpResponse::Created()
@@ -29,6 +30,7 @@ fn created(view: &RequestView) -> HttpResponse {
     tag = "me",
     operation_id = "create_my_privacy_request",
     security(("bearer_jwt" = [])),
+    params(crate::middleware::idempotency::IdempotencyKey),
     request_body = OwnRequest,
     responses((status = 201, description = "Received", body = RequestView))
 )]
@@ -62,6 +64,7 @@ pub async fn list_my_privacy_requests(
     tag = "privacy",
     operation_id = "create_privacy_request",
     security(("bearer_jwt" = [])),
+    params(crate::middleware::idempotency::IdempotencyKey),
     request_body = StaffRequest,
     responses((status = 201, description = "Received", body = RequestView))
 )]
@@ -149,4 +152,14 @@ pub async fn update_privacy_request(
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(view.version)))
         .json(view))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_my_privacy_request)
+        .service(list_my_privacy_requests)
+        .service(create_privacy_request)
+        .service(list_privacy_requests)
+        .service(get_privacy_request)
+        .service(update_privacy_request);
 }

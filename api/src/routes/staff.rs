@@ -15,6 +15,7 @@ use crate::identity::staff::{
     self, NewStaffMember, OneTimePassword, StaffChanges, StaffMember, StaffRole,
 };
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +43,7 @@ fn with_etag(mut response: actix_web::HttpResponseBuilder, member: &StaffMember)
     tag = "staff",
     operation_id = "create_staff",
     security(("bearer_jwt" = [])),
+    params(crate::middleware::idempotency::IdempotencyKey),
     request_body = NewStaffMember,
     responses(
         (status = 201, description = "Created", body = StaffMember, headers(
@@ -162,4 +164,13 @@ pub async fn issue_staff_one_time_password(
     caller.require(Action::ManageStaff)?;
     let password = staff::issue_one_time_password(&state, caller, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(password))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_staff)
+        .service(list_staff)
+        .service(get_staff)
+        .service(update_staff)
+        .service(issue_staff_one_time_password);
 }

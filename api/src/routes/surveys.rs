@@ -10,12 +10,14 @@ use crate::extract::Json;
 use crate::state::AppState;
 use crate::surveys::dto::*;
 use crate::surveys::service;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Create a form (office and admin). Its questions are version 1.
 #[utoipa::path(
     tag = "surveys",
     operation_id = "create_survey",
     security(("bearer_jwt" = [])),
+    params(crate::middleware::idempotency::IdempotencyKey),
     request_body = NewSurvey,
     responses((status = 201, description = "Created", body = SurveyView,
         headers(("Location" = String, description = "URL of the form"))))
@@ -38,7 +40,7 @@ pub async fn create_survey(
     tag = "surveys",
     operation_id = "create_survey_version",
     security(("bearer_jwt" = [])),
-    params(("id" = Uuid, Path, description = "Survey id")),
+    params(("id" = Uuid, Path, description = "Survey id"), crate::middleware::idempotency::IdempotencyKey),
     request_body = NewVersion,
     responses((status = 201, description = "The new version", body = SurveyView))
 )]
@@ -95,7 +97,7 @@ pub async fn get_survey(
     tag = "surveys",
     operation_id = "create_survey_response",
     security(("bearer_jwt" = [])),
-    params(("id" = Uuid, Path, description = "Survey id")),
+    params(("id" = Uuid, Path, description = "Survey id"), crate::middleware::idempotency::IdempotencyKey),
     request_body = NewResponse,
     responses((status = 201, description = "Stored", body = ResponseView))
 )]
@@ -157,4 +159,15 @@ fn accounts_only(caller: &Caller) -> Result<(), ApiError> {
         Principal::Account { .. } => Ok(()),
         Principal::Integration { .. } => Err(ApiError::Forbidden),
     }
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_survey)
+        .service(create_survey_version)
+        .service(list_surveys)
+        .service(get_survey)
+        .service(create_survey_response)
+        .service(get_survey_aggregates)
+        .service(list_customer_survey_responses);
 }

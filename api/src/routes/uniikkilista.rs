@@ -12,6 +12,7 @@ use crate::http::{Page, decode_cursor, page_limit};
 use crate::state::AppState;
 use crate::uniikkilista::dto::*;
 use crate::uniikkilista::service;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Join UniikkiLista. Nothing is sent until each chosen channel is confirmed: a link by
 /// email, a code by SMS. The answer is the same whether or not the address was on the list.
@@ -19,6 +20,7 @@ use crate::uniikkilista::service;
     tag = "uniikkilista",
     operation_id = "subscribe_uniikkilista",
     security(()),
+    extensions(("x-rate-limit" = json!("public"))),
     request_body = SubscribeRequest,
     responses(
         (status = 202, description = "Confirmation sent on each chosen channel", body = SubscribeAccepted)
@@ -38,6 +40,7 @@ pub async fn subscribe(
     tag = "uniikkilista",
     operation_id = "confirm_uniikkilista",
     security(()),
+    extensions(("x-rate-limit" = json!("public"))),
     request_body = ConfirmRequest,
     responses(
         (status = 200, description = "The channel is now active", body = Confirmed)
@@ -59,6 +62,7 @@ pub async fn confirm(
     tag = "uniikkilista",
     operation_id = "unsubscribe_uniikkilista",
     security(()),
+    extensions(("x-rate-limit" = json!("public"))),
     params(UnsubscribeQuery),
     request_body(content = UnsubscribeRequest, description = "Not needed when the token is in the query string"),
     responses(
@@ -145,6 +149,7 @@ pub async fn update_subscription(
     tag = "uniikkilista",
     operation_id = "send_uniikkilista_notice",
     security(("bearer_jwt" = [])),
+    params(crate::middleware::idempotency::IdempotencyKey),
     request_body = NoticeRequest,
     responses((status = 202, description = "Messages queued for delivery", body = NoticeQueued))
 )]
@@ -156,4 +161,14 @@ pub async fn send_notice(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageUniikkilista)?;
     Ok(HttpResponse::Accepted().json(service::send_notice(&state, caller, body.0).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(subscribe)
+        .service(confirm)
+        .service(unsubscribe)
+        .service(list_subscriptions)
+        .service(update_subscription)
+        .service(send_notice);
 }

@@ -1,0 +1,101 @@
+//! What the contract declares of each route, read from the OpenAPI document once at start. A
+//! route says everything about itself in its own `#[utoipa::path]`: its methods (for 405s), the
+//! `Idempotency-Key` parameter when it honours one, and `x-rate-limit` when the public rate
+//! limit applies. The middleware asks this table, so no list of paths is kept by hand.
+
+use std::collections::HashSet;
+
+use actix_web::dev::{ResourceDef, ServiceRequest};
+use actix_web::http::Method;
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
+use utoipa::openapi::{OpenApi, RefOr};
+
+use crate::middleware::idempotency::KEY_HEADER;
+
+/// The extension a rate-limited operation declares (`extensions(("x-rate-limit" = json!("public")))`).
+pub const RATE_LIMIT_EXTENSION: &str = "x-rate-limit";
+
+/// The documented routes.
+#[derive(Debug, Default)]
+pub struct RouteTable {
+    methods: Vec<(ResourceDef, Vec<String>)>,
+    /// `(method, route pattern)` of the operations that declare `Idempotency-Key`.
+    idempotent: HashSet<(Method, String)>,
+    /// `(method, route pattern)` of the operations that declare `x-rate-limit`.
+    rate_limited: HashSet<(Method, String)>,
+}
+
+impl RouteTable {
+    pub fn from_openapi(doc: &OpenApi) -> Self {
+        let mut table = Self::default();
+        for (path, item) in &doc.paths.paths {
+            let mut allowed = Vec::new();
+            for (method, operation) in operations(item) {
+                allowed.push(method.as_str().to_owned());
+                let key = (method, path.clone());
+                if declares_idempotency_key(operation) {
+                    table.idempotent.insert(key.clone());
+                }
+                if declares_rate_limit(operation) {
+                    table.rate_limited.insert(key);
+                }
+            }
+            table
+                .methods
+                .push((ResourceDef::new(path.as_str()), allowed));
+        }
+        table
+    }
+
+    /// The methods allowed on `path`, if it is a documented route.
+    pub fn methods_for(&self, path: &str) -> Option<&[String]> {
+        self.methods
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+
+    /// Whether the operation `req` is for honours `Idempotency-Key`.
+    pub fn idempotent(&self, req: &ServiceRequest) -> bool {
+        Self::declared(&self.idempotent, req)
+    }
+
+    /// Whether the public rate limit applies to the operation `req` is for.
+    pub fn rate_limited(&self, req: &ServiceRequest) -> bool {
+        Self::declared(&self.rate_limited, req)
+    }
+
+    fn declared(set: &HashSet<(Method, String)>, req: &ServiceRequest) -> bool {
+        !set.is_empty()
+            && crate::middleware::route::pattern_of(req)
+                .is_some_and(|pattern| set.contains(&(req.method().clone(), pattern)))
+    }
+}
+
+/// Every operation of a path, with its method.
+pub fn operations(item: &PathItem) -> impl Iterator<Item = (Method, &Operation)> {
+    [
+        (Method::GET, &item.get),
+        (Method::PUT, &item.put),
+        (Method::POST, &item.post),
+        (Method::DELETE, &item.delete),
+        (Method::PATCH, &item.patch),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| operation.as_ref().map(|o| (method, o)))
+}
+
+/// Whether `operation` lists the `Idempotency-Key` header among its parameters.
+pub fn declares_idempotency_key(operation: &Operation) -> bool {
+    operation.parameters.iter().flatten().any(|p| {
+        matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header && p.name == KEY_HEADER)
+    })
+}
+
+/// Whether `operation` declares the public rate limit.
+pub fn declares_rate_limit(operation: &Operation) -> bool {
+    operation
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.contains_key(RATE_LIMIT_EXTENSION))
+}
