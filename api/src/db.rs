@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use actix_web::web;
-use persistence::audit::NewAuditEvent;
+use domain::audit::AuditEntry;
 use persistence::{AnyConnection, DbError, Pool};
 
 use crate::auth::session_check::SessionProof;
@@ -39,7 +39,7 @@ where
 /// `auth::reader`, the only caller). A read that fails leaves no entry.
 pub async fn read_audited<T, F>(
     state: &AppState,
-    entry: NewAuditEvent,
+    entry: AuditEntry,
     proof: Option<SessionProof>,
     read: F,
 ) -> Result<T, ApiError>

@@ -26,8 +26,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use persistence::audit::{self, NewAuditEvent, Pending};
+use chrono::{DateTime, Utc};
+use domain::audit::{AuditEntry, Touched};
+use persistence::audit::{self, Pending};
 use persistence::{AnyConnection, BackendKind, DbError, Pool, PooledConnection, write_transaction};
 use tokio::sync::oneshot;
 
@@ -84,7 +85,7 @@ enum Job {
     Change(Box<dyn Task>),
     /// A read's entry; with a session to find live in the same transaction (see `auth::reader`).
     Audit(
-        NewAuditEvent,
+        AuditEntry,
         Option<SessionProof>,
         oneshot::Sender<Result<(), ApiError>>,
     ),
@@ -158,6 +159,25 @@ impl Writer {
         self.change(change, true).await
     }
 
+    /// Runs `change` and records `entry` about what it reports having touched, in the same
+    /// transaction: the way a change and its audit entry are kept or lost together. `change`
+    /// gets the time the entry carries.
+    pub async fn write_audited<T, F>(&self, entry: AuditEntry, change: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut AnyConnection, DateTime<Utc>) -> Result<(T, Touched), ApiError>
+            + Send
+            + 'static,
+        T: Send + 'static,
+    {
+        self.write(move |conn| {
+            let now = Utc::now();
+            let (value, touched) = change(conn, now)?;
+            audit::append(conn, entry.about(touched), now)?;
+            Ok(value)
+        })
+        .await
+    }
+
     /// As [`Writer::write`], for a change that records no audit entry (bookkeeping such as
     /// idempotency keys): on PostgreSQL it is answered without waiting for the writer to chain
     /// entries. An entry recorded here anyway is still chained, within the writer's next sweep.
@@ -205,7 +225,7 @@ impl Writer {
     }
 
     /// Records a read of personal data; returns once the entry is durable.
-    pub async fn audit(&self, entry: NewAuditEvent) -> Result<(), ApiError> {
+    pub async fn audit(&self, entry: AuditEntry) -> Result<(), ApiError> {
         self.audit_checked(entry, None).await
     }
 
@@ -214,7 +234,7 @@ impl Writer {
     /// otherwise the read is refused (401) and leaves no entry.
     pub async fn audit_checked(
         &self,
-        entry: NewAuditEvent,
+        entry: AuditEntry,
         proof: Option<SessionProof>,
     ) -> Result<(), ApiError> {
         let (reply, answer) = oneshot::channel();
@@ -318,7 +338,7 @@ impl Link {
 struct Batch {
     changes: Vec<Box<dyn Task>>,
     /// Reads' entries, each with its session to check and its reply.
-    entries: Vec<NewAuditEvent>,
+    entries: Vec<AuditEntry>,
     proofs: Vec<Option<SessionProof>>,
     entry_replies: Vec<oneshot::Sender<Result<(), ApiError>>>,
     /// Which entries were refused because their session had ended (set by `run`).

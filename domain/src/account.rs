@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     /// Everything, including staff, integrations, privacy requests and the audit log.
     Admin,
-    /// Customer service, bookings, orders and billing.
+    /// Customer service: customers and their logins, UniikkiLista, surveys.
     Office,
-    /// Own lessons and attendance, and contact details of own students.
+    /// Reads only their own students (nobody until lessons are recorded).
     Teacher,
     /// Own data only.
     Customer,

@@ -42,6 +42,161 @@ impl ActorKind {
     }
 }
 
+macro_rules! audit_actions {
+    ($($variant:ident => $name:literal on $target:literal $(, read for $purpose:literal)?;)*) => {
+        /// What an audit entry records. The name is what the database keeps and the chain's
+        /// hashes cover: never rename one; add a new action instead.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($variant,)*
+        }
+
+        impl AuditAction {
+            /// Every action, for tests and listings.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
+
+            /// The stored name, e.g. `customer.read`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// The kind of thing the entry's `target_id` names.
+            pub fn target_type(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $target,)*
+                }
+            }
+
+            /// For reads of someone's personal data: what the read is for, as a person's
+            /// export tells them (`None` for changes and other actions).
+            pub fn read_purpose(self) -> Option<&'static str> {
+                match self {
+                    $($(Self::$variant => Some($purpose),)?)*
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+
+            /// The action a stored name stands for.
+            pub fn parse(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|action| action.as_str() == name)
+            }
+        }
+    };
+}
+
+audit_actions! {
+    AuthLogin => "auth.login" on "account";
+    AuthLogout => "auth.logout" on "session";
+    AuthPasswordChange => "auth.password_change" on "account";
+    AuthRefreshTokenReused => "auth.refresh_token_reused" on "session";
+    StaffBootstrapAdmin => "staff.bootstrap_admin" on "account";
+    StaffCreate => "staff.create" on "account";
+    StaffRead => "staff.read" on "account", read for "managing staff accounts";
+    StaffList => "staff.list" on "account";
+    StaffUpdate => "staff.update" on "account";
+    StaffOneTimePassword => "staff.one_time_password" on "account";
+    IntegrationCreate => "integration.create" on "integration";
+    IntegrationRevoke => "integration.revoke" on "integration";
+    CustomerCreate => "customer.create" on "customer";
+    CustomerRead => "customer.read" on "customer", read for "customer service";
+    CustomerList => "customer.list" on "customer", read for "customer service";
+    CustomerUpdate => "customer.update" on "customer";
+    CustomerOneTimePassword => "customer.one_time_password" on "customer";
+    CustomerRectify => "customer.rectify" on "customer";
+    CustomerRestrict => "customer.restrict" on "customer";
+    CustomerLiftRestriction => "customer.lift_restriction" on "customer";
+    CustomerExport => "customer.export" on "customer",
+        read for "answering an access or portability request";
+    CustomerErasePreview => "customer.erase_preview" on "customer";
+    CustomerErase => "customer.erase" on "customer";
+    CustomerSurveyResponsesRead => "customer.survey_responses.read" on "customer",
+        read for "planning teaching from survey answers";
+    ConsentRead => "consent.read" on "customer";
+    ConsentGive => "consent.give" on "consent";
+    ConsentWithdraw => "consent.withdraw" on "consent";
+    UniikkilistaSubscribe => "uniikkilista.subscribe" on "uniikkilista_subscription";
+    UniikkilistaConfirm => "uniikkilista.confirm" on "uniikkilista_subscription";
+    UniikkilistaUnsubscribe => "uniikkilista.unsubscribe" on "uniikkilista_subscription";
+    UniikkilistaList => "uniikkilista.list" on "uniikkilista_subscription";
+    UniikkilistaLinkCustomer => "uniikkilista.link_customer" on "uniikkilista_subscription";
+    UniikkilistaNotice => "uniikkilista.notice" on "uniikkilista_notice";
+    SurveyCreate => "survey.create" on "survey";
+    SurveyNewVersion => "survey.new_version" on "survey";
+    SurveyRespond => "survey.respond" on "survey_response";
+    PrivacyRequestReceive => "privacy_request.receive" on "privacy_request";
+    PrivacyRequestList => "privacy_request.list" on "privacy_request";
+    PrivacyRequestRead => "privacy_request.read" on "privacy_request";
+    PrivacyRequestStart => "privacy_request.start" on "privacy_request";
+    PrivacyRequestExtend => "privacy_request.extend" on "privacy_request";
+    PrivacyRequestReject => "privacy_request.reject" on "privacy_request";
+    PrivacyRequestComplete => "privacy_request.complete" on "privacy_request";
+    RetentionRun => "retention.run" on "retention";
+    AuditEventsList => "audit_events.list" on "audit_event", read for "monitoring misuse";
+}
+
+/// A new audit entry: who did what to which thing about whom, and from where. IDs only, never
+/// names or contact details. The sequence number, id, time and hashes are given when it is
+/// recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub actor_kind: ActorKind,
+    pub actor_id: Option<Uuid>,
+    pub action: AuditAction,
+    pub target_id: Option<String>,
+    pub subject_id: Option<Uuid>,
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+/// What a change touched, for its audit entry: the thing acted on and the person whose data it
+/// is (if anyone's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touched {
+    pub target_id: Option<String>,
+    pub subject_id: Option<Uuid>,
+}
+
+impl Touched {
+    /// A person's own record (a customer, an account): target and subject are the same id.
+    pub fn person(id: Uuid) -> Self {
+        Self {
+            target_id: Some(id.to_string()),
+            subject_id: Some(id),
+        }
+    }
+
+    /// Nothing in particular (a notice to every subscriber).
+    pub fn nothing() -> Self {
+        Self {
+            target_id: None,
+            subject_id: None,
+        }
+    }
+
+    /// Another thing (`id`), about `subject` if it is someone's data.
+    #[allow(clippy::needless_pass_by_value)] // ids are small `Copy` values or `&str`
+    pub fn thing(id: impl ToString, subject: Option<Uuid>) -> Self {
+        Self {
+            target_id: Some(id.to_string()),
+            subject_id: subject,
+        }
+    }
+}
+
+impl AuditEntry {
+    /// This entry, naming what was touched.
+    pub fn about(self, touched: Touched) -> Self {
+        Self {
+            target_id: touched.target_id,
+            subject_id: touched.subject_id,
+            ..self
+        }
+    }
+}
+
 /// The content of one audit entry, as hashed. IDs only, never names or contact details.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {
@@ -123,6 +278,30 @@ mod tests {
             original,
             "the predecessor is covered"
         );
+    }
+
+    #[test]
+    fn action_names_are_unique_dotted_and_parse_back() {
+        let mut names = std::collections::HashSet::new();
+        for action in AuditAction::ALL {
+            let name = action.as_str();
+            assert!(names.insert(name), "{name} twice");
+            assert!(
+                name.contains('.')
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'),
+                "{name}"
+            );
+            assert_eq!(AuditAction::parse(name), Some(*action));
+            assert!(!action.target_type().is_empty());
+        }
+        assert_eq!(AuditAction::parse("customer.reed"), None);
+        assert_eq!(
+            AuditAction::CustomerRead.read_purpose(),
+            Some("customer service")
+        );
+        assert_eq!(AuditAction::CustomerUpdate.read_purpose(), None);
     }
 
     #[test]

@@ -1,12 +1,36 @@
 //! Customers: the people of the register, and the rules a customer's details must satisfy
 //! as a whole.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::email::EmailAddress;
-use crate::person::{ADULT_AGE, Language, PersonName, age_on};
+use crate::person::{Language, PersonName, age_on, is_minor};
 use crate::phone::PhoneNumber;
+
+/// A restriction of processing (GDPR Art. 18): while it stands the person's data is kept, and
+/// can be read, exported and erased, but is not changed or used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restriction {
+    pub since: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// A change or use of a restricted person's data was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "processing of this customer's data is restricted; an admin must lift the restriction first"
+)]
+pub struct ProcessingRestricted;
+
+/// The restriction rule, for every change or use of a customer's data: refused while a
+/// restriction stands.
+pub fn ensure_processable(restriction: Option<&Restriction>) -> Result<(), ProcessingRestricted> {
+    match restriction {
+        Some(_) => Err(ProcessingRestricted),
+        None => Ok(()),
+    }
+}
 
 /// How the customer relationship began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -158,7 +182,7 @@ impl CustomerProfile {
     /// A minor is someone whose birth date says they are under 18 on `today`.
     pub fn is_minor(&self, today: NaiveDate) -> bool {
         self.birth_date
-            .is_some_and(|born| age_on(born, today) < ADULT_AGE)
+            .is_some_and(|born| is_minor(age_on(born, today)))
     }
 
     /// The rules that span fields: someone must be reachable, and a minor has a guardian who is.
@@ -206,6 +230,19 @@ pub fn name_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_restriction_refuses_processing_until_lifted() {
+        let restriction = Restriction {
+            since: Utc::now(),
+            reason: "a dispute about the invoice".into(),
+        };
+        assert_eq!(
+            ensure_processable(Some(&restriction)),
+            Err(ProcessingRestricted)
+        );
+        assert_eq!(ensure_processable(None), Ok(()));
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod customer;
 pub mod email;
+pub mod integration;
 pub mod name;
 pub mod password;
 pub mod person;
@@ -20,6 +21,7 @@ pub trait ErrorCode: std::fmt::Display {
     fn code(&self) -> &'static str;
 }
 pub use email::EmailAddress;
+pub use integration::{IntegrationKind, Scope};
 pub use name::DisplayName;
 pub use password::NewPassword;
 pub use person::{Language, PersonName};

@@ -35,8 +35,22 @@ impl From<PersonName> for String {
     }
 }
 
-/// Age of majority in Finland.
+/// Age of majority in Finland: a younger customer has a guardian.
 pub const ADULT_AGE: u32 = 18;
+
+/// Under this age a guardian gives consent for the child (Finnish Data Protection Act
+/// 1050/2018, section 5).
+pub const AGE_OF_DIGITAL_CONSENT: u32 = 13;
+
+/// Whether a person of `age` is a minor, who needs a guardian.
+pub fn is_minor(age: u32) -> bool {
+    age < ADULT_AGE
+}
+
+/// Whether a person of `age` consents through their guardian rather than themselves.
+pub fn consents_through_guardian(age: u32) -> bool {
+    age < AGE_OF_DIGITAL_CONSENT
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BirthDateError {

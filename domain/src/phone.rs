@@ -62,6 +62,36 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The E.164 beginning that a partly typed number (`040 12`, `+35840`, `0035840`) stands
+    /// for, read as [`PhoneNumber::parse`] reads a whole one, so that a search finds stored
+    /// numbers however the start was typed. `None` when the term is not the start of a number
+    /// (fewer than three digits, or anything but digits, separators and a leading `+`).
+    pub fn search_prefix(term: &str) -> Option<String> {
+        let digits: String = term
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
+            .collect();
+        let is_number = digits.len() >= 3
+            && digits
+                .strip_prefix('+')
+                .unwrap_or(&digits)
+                .chars()
+                .all(|c| c.is_ascii_digit());
+        if !is_number {
+            return None;
+        }
+        Some(if let Some(rest) = digits.strip_prefix("00") {
+            format!("+{rest}")
+        } else if let Some(rest) = digits.strip_prefix('0') {
+            format!("+358{rest}")
+        } else if digits.starts_with('+') {
+            digits
+        } else {
+            format!("+{digits}")
+        })
+    }
 }
 
 impl TryFrom<String> for PhoneNumber {
@@ -80,6 +110,41 @@ impl From<PhoneNumber> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partly_typed_number_is_searched_as_its_e164_beginning() {
+        assert_eq!(
+            PhoneNumber::search_prefix("040 12").as_deref(),
+            Some("+3584012")
+        );
+        assert_eq!(
+            PhoneNumber::search_prefix("+358 40").as_deref(),
+            Some("+35840")
+        );
+        assert_eq!(
+            PhoneNumber::search_prefix("0035840").as_deref(),
+            Some("+35840")
+        );
+        assert_eq!(
+            PhoneNumber::search_prefix("35840").as_deref(),
+            Some("+35840")
+        );
+        assert_eq!(PhoneNumber::search_prefix("(09) 1"), Some("+35891".into()));
+        assert_eq!(
+            PhoneNumber::search_prefix("04"),
+            None,
+            "too short to mean a number"
+        );
+        assert_eq!(PhoneNumber::search_prefix("mäki"), None);
+        assert_eq!(PhoneNumber::search_prefix("40+1"), None);
+        // What a search finds is what parse stores.
+        let stored = PhoneNumber::parse("040 123 4567").unwrap();
+        assert!(
+            stored
+                .as_str()
+                .starts_with(&PhoneNumber::search_prefix("040 123").unwrap())
+        );
+    }
 
     #[test]
     fn finnish_and_international_input_normalise_to_e164() {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use domain::customer::{Address, CustomerProfile, Guardian, Source, name_key};
+use domain::customer::{Address, CustomerProfile, Guardian, Restriction, Source, name_key};
 use domain::{EmailAddress, Language, PersonName, PhoneNumber};
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ pub struct Customer {
     /// Where the customer stands in the sort order; the cursor of keyset pagination.
     pub sort_key: SortKey,
     /// Set while processing is restricted (GDPR Art. 18): when, and why.
-    pub restriction: Option<(DateTime<Utc>, String)>,
+    pub restriction: Option<Restriction>,
     /// When the person was erased: the row is an anonymous placeholder from then on, and no
     /// write may touch it again.
     pub erased_at: Option<DateTime<Utc>>,
@@ -155,9 +155,10 @@ impl TryFrom<Row> for Customer {
                 first: r.first_name_key,
                 id: r.id.0,
             },
-            restriction: r
-                .restricted_at
-                .map(|at| (at.get(), r.restriction_reason.unwrap_or_default())),
+            restriction: r.restricted_at.map(|at| Restriction {
+                since: at.get(),
+                reason: r.restriction_reason.unwrap_or_default(),
+            }),
             erased_at: r.erased_at.map(DbTime::get),
         })
     }
@@ -221,7 +222,7 @@ pub fn insert(
     diesel::insert_into(c::table)
         .values(NewRow::new(id, profile, source, DbTime::new(now)))
         .execute(conn)?;
-    find(conn, id)?.ok_or(DbError::NotFound)
+    find(conn, id, CustomerScope::All)?.ok_or(DbError::NotFound)
 }
 
 /// A customer row as inserted.
@@ -280,12 +281,47 @@ pub fn count(conn: &mut AnyConnection) -> Result<i64, DbError> {
     Ok(c::table.count().get_result(conn)?)
 }
 
-pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Customer>, DbError> {
-    c::table
-        .find(DbUuid(id))
-        .select(Row::as_select())
-        .first(conn)
-        .optional()?
+/// Which customers a query may return: the caller's reach, applied in the query itself so
+/// that what a caller may not see is never read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerScope {
+    /// Office and admin: everyone.
+    All,
+    /// A teacher: the students in their own lessons.
+    TaughtBy(Uuid),
+}
+
+impl CustomerScope {
+    /// Appends the scope's condition on `customers` (nothing for `All`) after `glue`; returns
+    /// the glue for the next condition.
+    fn write_condition(self, query: &mut RawQuery, glue: &'static str) -> &'static str {
+        match self {
+            Self::All => glue,
+            Self::TaughtBy(_teacher) => {
+                // No lessons are recorded yet, so a teacher teaches nobody. The lessons and
+                // bookings area makes this `id IN (the customers booked on the teacher's
+                // lessons)`.
+                query.sql(glue).sql("1 = 0");
+                " AND "
+            }
+        }
+    }
+}
+
+/// The customer `id` if `scope` reaches them.
+pub fn find(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    scope: CustomerScope,
+) -> Result<Option<Customer>, DbError> {
+    let mut query = RawQuery::default();
+    query
+        .sql("SELECT * FROM customers WHERE id = ")
+        .bind(Bind::Id(DbUuid(id)));
+    scope.write_condition(&mut query, " AND ");
+    query
+        .load::<Row>(conn)?
+        .pop()
         .map(Customer::try_from)
         .transpose()
 }
@@ -356,28 +392,7 @@ impl Search {
             .collect();
         let term = q.trim().to_lowercase();
         let email_prefix = (!term.is_empty()).then(|| term.clone());
-        let digits: String = term
-            .chars()
-            .filter(|ch| !matches!(ch, ' ' | '-' | '(' | ')'))
-            .collect();
-        let phone_prefix = if digits.len() >= 3
-            && digits
-                .trim_start_matches('+')
-                .chars()
-                .all(|ch| ch.is_ascii_digit())
-        {
-            Some(if let Some(rest) = digits.strip_prefix("00") {
-                format!("+{rest}")
-            } else if let Some(rest) = digits.strip_prefix('0') {
-                format!("+358{rest}")
-            } else if digits.starts_with('+') {
-                digits
-            } else {
-                format!("+{digits}")
-            })
-        } else {
-            None
-        };
+        let phone_prefix = PhoneNumber::search_prefix(&term);
         Self {
             words,
             email_prefix,
@@ -397,18 +412,21 @@ impl Search {
 /// which was faster than passing every row through the union's subqueries.
 pub fn list(
     conn: &mut AnyConnection,
+    scope: CustomerScope,
     search: Option<&Search>,
     after: Option<&SortKey>,
     limit: i64,
 ) -> Result<Vec<Customer>, DbError> {
     let Some(search) = search else {
-        return customers_of(select(None, after, limit).load::<Row>(conn)?);
+        return customers_of(select(scope, None, after, limit).load::<Row>(conn)?);
     };
     let ways = ways(search);
     if ways.is_empty() {
         return Ok(Vec::new());
     }
-    let selects = ways.iter().map(|way| select(Some(way), after, limit));
+    let selects = ways
+        .iter()
+        .map(|way| select(scope, Some(way), after, limit));
     let rows = match conn.kind() {
         BackendKind::Postgres => {
             let mut union = RawQuery::default();
@@ -438,12 +456,17 @@ fn customers_of(rows: Vec<Row>) -> Result<Vec<Customer>, DbError> {
     rows.into_iter().map(Customer::try_from).collect()
 }
 
-/// The first `limit` customers in list order after `after` that match `way` (everyone when
-/// `None`).
-fn select(way: Option<&Way<'_>>, after: Option<&SortKey>, limit: i64) -> RawQuery {
+/// The first `limit` customers in `scope`, in list order after `after`, that match `way`
+/// (everyone when `None`).
+fn select(
+    scope: CustomerScope,
+    way: Option<&Way<'_>>,
+    after: Option<&SortKey>,
+    limit: i64,
+) -> RawQuery {
     let mut query = RawQuery::default();
     query.sql("SELECT * FROM customers");
-    let mut glue = " WHERE ";
+    let mut glue = scope.write_condition(&mut query, " WHERE ");
     if let Some(way) = way {
         query.sql(glue);
         way.write_condition(&mut query);
@@ -594,13 +617,13 @@ pub fn update(
     .execute(conn)
     .map_err(DbError::from)?;
     if changed == 0 {
-        return Err(match find(conn, id)? {
+        return Err(match find(conn, id, CustomerScope::All)? {
             Some(current) if current.erased_at.is_some() => UpdateError::Erased,
             Some(_) => UpdateError::Stale,
             None => UpdateError::NotFound,
         });
     }
-    find(conn, id)?.ok_or(UpdateError::NotFound)
+    find(conn, id, CustomerScope::All)?.ok_or(UpdateError::NotFound)
 }
 
 /// Restricts processing (with the reason), or lifts the restriction with `None`.

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use domain::{IntegrationKind, Scope};
 use uuid::Uuid;
 
 use crate::connection::AnyConnection;
@@ -13,8 +14,8 @@ use crate::sql_types::{DbTime, DbUuid};
 pub struct Integration {
     pub id: Uuid,
     pub name: String,
-    pub kind: String,
-    pub scopes: Vec<String>,
+    pub kind: IntegrationKind,
+    pub scopes: Vec<Scope>,
     pub processor_company: String,
     pub processor_country: String,
     pub processor_in_eea: bool,
@@ -42,13 +43,17 @@ struct IntegrationRow {
     revoked_at: Option<DbTime>,
 }
 
-impl From<IntegrationRow> for Integration {
-    fn from(row: IntegrationRow) -> Self {
-        Self {
+impl TryFrom<IntegrationRow> for Integration {
+    type Error = DbError;
+    fn try_from(row: IntegrationRow) -> Result<Self, DbError> {
+        Ok(Self {
             id: row.id.0,
             name: row.name,
-            kind: row.kind,
-            scopes: row.scopes.split_whitespace().map(str::to_owned).collect(),
+            kind: row
+                .kind
+                .parse()
+                .map_err(|_| DbError::corrupt("integrations.kind"))?,
+            scopes: Scope::parse_stored(&row.scopes),
             processor_company: row.processor_company,
             processor_country: row.processor_country,
             processor_in_eea: row.processor_in_eea,
@@ -57,15 +62,24 @@ impl From<IntegrationRow> for Integration {
             created_at: row.created_at.get(),
             last_used_at: row.last_used_at.map(DbTime::get),
             revoked_at: row.revoked_at.map(DbTime::get),
-        }
+        })
     }
+}
+
+/// Scopes as the database keeps them: space-separated names.
+fn stored_scopes(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Debug)]
 pub struct NewIntegration<'a> {
     pub name: &'a str,
-    pub kind: &'a str,
-    pub scopes: &'a [String],
+    pub kind: IntegrationKind,
+    pub scopes: &'a [Scope],
     pub processor_company: &'a str,
     pub processor_country: &'a str,
     pub processor_in_eea: bool,
@@ -85,8 +99,8 @@ pub fn insert(
         .values((
             i::id.eq(DbUuid(id)),
             i::name.eq(new.name),
-            i::kind.eq(new.kind),
-            i::scopes.eq(new.scopes.join(" ")),
+            i::kind.eq(new.kind.as_str()),
+            i::scopes.eq(stored_scopes(new.scopes)),
             i::processor_company.eq(new.processor_company),
             i::processor_country.eq(new.processor_country),
             i::processor_in_eea.eq(new.processor_in_eea),
@@ -101,12 +115,13 @@ pub fn insert(
 }
 
 pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Integration>, DbError> {
-    Ok(i::table
+    i::table
         .find(DbUuid(id))
         .select(IntegrationRow::as_select())
         .first(conn)
         .optional()?
-        .map(Integration::from))
+        .map(Integration::try_from)
+        .transpose()
 }
 
 /// The integration a presented API key belongs to, if the key is known and not revoked.
@@ -114,13 +129,14 @@ pub fn find_active_by_key_hash(
     conn: &mut AnyConnection,
     key_hash: &str,
 ) -> Result<Option<Integration>, DbError> {
-    Ok(i::table
+    i::table
         .filter(i::key_hash.eq(key_hash))
         .filter(i::revoked_at.is_null())
         .select(IntegrationRow::as_select())
         .first(conn)
         .optional()?
-        .map(Integration::from))
+        .map(Integration::try_from)
+        .transpose()
 }
 
 /// One page in creation order, after `after`.
@@ -133,13 +149,13 @@ pub fn list(
     if let Some(after) = after {
         query = query.filter(i::id.gt(DbUuid(after)));
     }
-    Ok(query
+    query
         .order(i::id.asc())
         .limit(limit)
         .load(conn)?
         .into_iter()
-        .map(Integration::from)
-        .collect())
+        .map(Integration::try_from)
+        .collect()
 }
 
 /// Revokes the key; returns false when there was no such integration.

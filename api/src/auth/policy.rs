@@ -2,7 +2,9 @@
 //! Object-level rules (a customer reaches only their own data) are applied by scoping the
 //! query to the caller; another person's resource is then simply not found (404).
 
-use domain::Role;
+use domain::{Role, Scope};
+pub use persistence::customers::CustomerScope;
+use uuid::Uuid;
 
 use super::principal::Principal;
 
@@ -25,16 +27,17 @@ pub enum Action {
     ManagePrivacy,
 }
 
-/// Which customers a caller may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerScope {
-    /// Office and admin: everyone.
-    All,
-    /// A teacher: the students in their own lessons.
-    TaughtBy(uuid::Uuid),
+/// Which operations a key holding `scope` may perform. None yet: the calendar's lessons and
+/// bookings and the webshop's orders add theirs here, and nothing else grants an integration
+/// anything.
+fn scope_allows(scope: Scope) -> &'static [Action] {
+    match scope {
+        Scope::Calendar | Scope::Webshop => &[],
+    }
 }
 
-/// The customers `principal` may read, or `None` when it may read none through staff routes.
+/// The customers `principal` may read through staff routes, as the predicate the customer
+/// queries apply; `None` when it may read none.
 pub fn customer_scope(principal: &Principal) -> Option<CustomerScope> {
     match principal {
         Principal::Account {
@@ -50,6 +53,38 @@ pub fn customer_scope(principal: &Principal) -> Option<CustomerScope> {
     }
 }
 
+/// The account of a customer acting for themselves (`/me` routes), or `None` for staff and
+/// integrations, who name the customer instead.
+pub fn own_account(principal: &Principal) -> Option<Uuid> {
+    match principal {
+        Principal::Account {
+            id,
+            role: Role::Customer,
+            ..
+        } => Some(*id),
+        _ => None,
+    }
+}
+
+/// Whether the caller is a person (any account) rather than an integration's key.
+pub fn is_person(principal: &Principal) -> bool {
+    matches!(principal, Principal::Account { .. })
+}
+
+/// Whether changing an account from (`role`, `active`) by `new_role` / `new_active` takes away
+/// an active admin's rights: the last active admin must not lose them, or nobody could manage
+/// staff again.
+pub fn ends_admin_rights(
+    role: Role,
+    active: bool,
+    new_role: Option<Role>,
+    new_active: Option<bool>,
+) -> bool {
+    role == Role::Admin
+        && active
+        && (new_role.is_some_and(|r| r != Role::Admin) || new_active == Some(false))
+}
+
 /// Whether `principal` may perform `action`.
 pub fn allows(principal: &Principal, action: Action) -> bool {
     match principal {
@@ -62,14 +97,15 @@ pub fn allows(principal: &Principal, action: Action) -> bool {
                 matches!(role, Role::Admin | Role::Office)
             }
         },
-        Principal::Integration { .. } => false,
+        Principal::Integration { scopes, .. } => scopes
+            .iter()
+            .any(|scope| scope_allows(*scope).contains(&action)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uuid::Uuid;
 
     fn account(role: Role) -> Principal {
         Principal::Account {
@@ -104,8 +140,8 @@ mod tests {
     fn only_admins_manage_staff_integrations_and_read_the_audit_log() {
         let integration = Principal::Integration {
             id: Uuid::nil(),
-            kind: "calendar".into(),
-            scopes: vec!["calendar".into()],
+            kind: domain::IntegrationKind::Calendar,
+            scopes: Scope::ALL.to_vec(),
         };
         for action in [
             Action::ManageStaff,
@@ -119,5 +155,61 @@ mod tests {
             }
             assert!(!allows(&integration, action));
         }
+    }
+
+    #[test]
+    fn integration_keys_are_allowed_no_operation_yet_whatever_their_scopes() {
+        let integration = Principal::Integration {
+            id: Uuid::nil(),
+            kind: domain::IntegrationKind::Webshop,
+            scopes: Scope::ALL.to_vec(),
+        };
+        for action in [
+            Action::ManageStaff,
+            Action::ManageIntegrations,
+            Action::ReadAuditLog,
+            Action::ManageCustomers,
+            Action::ManageUniikkilista,
+            Action::ManageSurveys,
+            Action::ManagePrivacy,
+        ] {
+            assert!(!allows(&integration, action), "{action:?}");
+        }
+        assert_eq!(customer_scope(&integration), None);
+        assert_eq!(own_account(&integration), None);
+        assert!(!is_person(&integration));
+    }
+
+    #[test]
+    fn only_a_customer_acts_as_their_own_account() {
+        assert_eq!(own_account(&account(Role::Customer)), Some(Uuid::nil()));
+        for role in [Role::Admin, Role::Office, Role::Teacher] {
+            assert_eq!(own_account(&account(role)), None);
+            assert!(is_person(&account(role)));
+        }
+    }
+
+    #[test]
+    fn an_active_admin_loses_rights_by_demotion_or_deactivation_only() {
+        assert!(ends_admin_rights(
+            Role::Admin,
+            true,
+            Some(Role::Office),
+            None
+        ));
+        assert!(ends_admin_rights(Role::Admin, true, None, Some(false)));
+        assert!(!ends_admin_rights(
+            Role::Admin,
+            true,
+            Some(Role::Admin),
+            Some(true)
+        ));
+        assert!(!ends_admin_rights(
+            Role::Admin,
+            false,
+            Some(Role::Office),
+            None
+        ));
+        assert!(!ends_admin_rights(Role::Office, true, None, Some(false)));
     }
 }

@@ -6,10 +6,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use chrono::Utc;
-use domain::Role;
-use domain::audit::ActorKind;
+use domain::audit::{ActorKind, AuditAction, AuditEntry};
+use domain::{IntegrationKind, Role, Scope};
 use futures_util::future::LocalBoxFuture;
-use persistence::audit::NewAuditEvent;
 use uuid::Uuid;
 
 use super::policy::{self, Action};
@@ -32,8 +31,8 @@ pub enum Principal {
     /// The calendar or webshop, with its API key.
     Integration {
         id: Uuid,
-        kind: String,
-        scopes: Vec<String>,
+        kind: IntegrationKind,
+        scopes: Vec<Scope>,
     },
 }
 
@@ -59,21 +58,25 @@ impl RequestMeta {
         }
     }
 
+    /// The audit entry of a change by someone not logged in (a public form, a link in a
+    /// message), for [`crate::writer::Writer::write_audited`] to complete.
+    pub fn anonymous(&self, action: AuditAction) -> AuditEntry {
+        self.audit_as(ActorKind::Anonymous, None, action, None, None)
+    }
+
     /// An audit entry by an anonymous caller or the system.
     pub fn audit_as(
         &self,
         actor_kind: ActorKind,
         actor_id: Option<Uuid>,
-        action: &'static str,
-        target_type: &'static str,
+        action: AuditAction,
         target_id: Option<String>,
         subject_id: Option<Uuid>,
-    ) -> NewAuditEvent {
-        NewAuditEvent {
+    ) -> AuditEntry {
+        AuditEntry {
             actor_kind,
             actor_id,
             action,
-            target_type,
             target_id,
             subject_id,
             request_id: self.request_id.clone(),
@@ -117,57 +120,46 @@ impl Caller {
         }
     }
 
+    /// The audit entry of a change this caller makes, for [`crate::writer::Writer::write_audited`]
+    /// to complete with what the change touched.
+    pub fn entry(&self, action: AuditAction) -> AuditEntry {
+        self.audit(action, None, None)
+    }
+
     /// An audit entry for something this caller did.
     pub fn audit(
         &self,
-        action: &'static str,
-        target_type: &'static str,
+        action: AuditAction,
         target_id: Option<String>,
         subject_id: Option<Uuid>,
-    ) -> NewAuditEvent {
-        audit_by(
-            &self.principal,
-            &self.meta,
-            action,
-            target_type,
-            target_id,
-            subject_id,
-        )
+    ) -> AuditEntry {
+        audit_by(&self.principal, &self.meta, action, target_id, subject_id)
     }
 }
 
 impl Authenticated {
     pub fn audit(
         &self,
-        action: &'static str,
-        target_type: &'static str,
+        action: AuditAction,
         target_id: Option<String>,
         subject_id: Option<Uuid>,
-    ) -> NewAuditEvent {
-        audit_by(
-            &self.principal,
-            &self.meta,
-            action,
-            target_type,
-            target_id,
-            subject_id,
-        )
+    ) -> AuditEntry {
+        audit_by(&self.principal, &self.meta, action, target_id, subject_id)
     }
 }
 
 fn audit_by(
     principal: &Principal,
     meta: &RequestMeta,
-    action: &'static str,
-    target_type: &'static str,
+    action: AuditAction,
     target_id: Option<String>,
     subject_id: Option<Uuid>,
-) -> NewAuditEvent {
+) -> AuditEntry {
     let (kind, id) = match principal {
         Principal::Account { id, .. } => (ActorKind::Account, *id),
         Principal::Integration { id, .. } => (ActorKind::Integration, *id),
     };
-    meta.audit_as(kind, Some(id), action, target_type, target_id, subject_id)
+    meta.audit_as(kind, Some(id), action, target_id, subject_id)
 }
 
 impl FromRequest for Authenticated {

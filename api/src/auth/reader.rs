@@ -7,9 +7,9 @@
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
+use domain::audit::AuditEntry;
 use futures_util::future::LocalBoxFuture;
 use persistence::AnyConnection;
-use persistence::audit::NewAuditEvent;
 
 use super::Caller;
 use super::principal::identify;
@@ -31,7 +31,7 @@ impl Reader {
     pub async fn read_audited<T, F>(
         &self,
         state: &AppState,
-        entry: NewAuditEvent,
+        entry: AuditEntry,
         read: F,
     ) -> Result<T, ApiError>
     where

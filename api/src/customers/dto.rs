@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::customer::Source;
-use domain::person::{ADULT_AGE, age_on};
+use domain::person::{age_on, is_minor};
 use domain::{Language, PhoneNumber};
 use persistence::customers::Customer;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -88,7 +88,7 @@ impl CustomerView {
             }),
             birth_date: p.birth_date,
             age,
-            is_minor: age.is_some_and(|a| a < ADULT_AGE),
+            is_minor: age.is_some_and(is_minor),
             language: p.language,
             guardian: p.guardian.map(|g| GuardianDto {
                 name: g.name.into(),
@@ -98,7 +98,7 @@ impl CustomerView {
             source: c.source,
             has_account: c.account_id.is_some(),
             restricted: c.restriction.is_some(),
-            restriction_reason: c.restriction.map(|(_, reason)| reason),
+            restriction_reason: c.restriction.map(|r| r.reason),
             erased_at: c.erased_at,
             created_at: c.created_at,
             updated_at: c.updated_at,

@@ -1,17 +1,18 @@
 //! Customer use cases. Every staff read is audited; teachers reach only their own students.
 
 use chrono::Utc;
-use domain::customer::Source;
+use domain::audit::{AuditAction, Touched};
+use domain::customer::{Source, ensure_processable};
 use domain::{DisplayName, EmailAddress, Role};
 use persistence::accounts::{self, NewAccount};
 use persistence::customers::{self, Customer, Search, SortKey, UpdateError};
-use persistence::{AnyConnection, DbError, audit};
+use persistence::{AnyConnection, DbError};
 use uuid::Uuid;
 
 use super::dto::{CustomerPatch, CustomerView, NewCustomer};
 use super::profile::ProfileInput;
-use crate::auth::policy::{CustomerScope, customer_scope};
-use crate::auth::{Caller, Principal, Reader};
+use crate::auth::policy::{self, CustomerScope, customer_scope};
+use crate::auth::{Caller, Reader};
 use crate::db;
 use crate::error::ApiError;
 use crate::http::{Page, page};
@@ -25,14 +26,6 @@ fn today() -> chrono::NaiveDate {
 
 fn view(customer: Customer) -> CustomerView {
     CustomerView::new(customer, today())
-}
-
-/// The answer to processing a restricted person's data.
-pub fn restricted() -> ApiError {
-    ApiError::Conflict {
-        detail: "processing of this customer's data is restricted; an admin must lift the restriction first".to_owned(),
-        existing_id: None,
-    }
 }
 
 /// The answer to any change about a person who has been erased.
@@ -60,23 +53,19 @@ pub async fn set_restriction(
     id: Uuid,
     reason: Option<String>,
 ) -> Result<CustomerView, ApiError> {
+    let action = if reason.is_some() {
+        AuditAction::CustomerRestrict
+    } else {
+        AuditAction::CustomerLiftRestriction
+    };
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
+        .write_audited(caller.entry(action), move |conn, now| {
             for_write(conn, id)?;
             customers::set_restriction(conn, id, reason.as_deref(), now)?;
-            let action = if reason.is_some() {
-                "customer.restrict"
-            } else {
-                "customer.lift_restriction"
-            };
-            audit::append(
-                conn,
-                caller.audit(action, "customer", Some(id.to_string()), Some(id)),
-                now,
-            )?;
-            Ok(view(customers::find(conn, id)?.ok_or(ApiError::NotFound)?))
+            let customer =
+                customers::find(conn, id, CustomerScope::All)?.ok_or(ApiError::NotFound)?;
+            Ok((view(customer), Touched::person(id)))
         })
         .await
 }
@@ -118,14 +107,11 @@ fn unique_violation(e: DbError) -> ApiError {
     }
 }
 
-/// The customer when the caller may see them: all for office and admin; for a teacher only
-/// their students (none until lessons exist). Anyone else cannot reach customers at all.
-fn visible(caller: &Caller, customer: Option<Customer>) -> Result<Customer, ApiError> {
-    match customer_scope(&caller.principal) {
-        Some(CustomerScope::All) => customer.ok_or(ApiError::NotFound),
-        Some(CustomerScope::TaughtBy(_)) => Err(ApiError::NotFound),
-        None => Err(ApiError::Forbidden),
-    }
+/// The customer `id` when the caller's scope reaches them (all for office and admin, a
+/// teacher's own students); anyone else cannot reach customers at all.
+fn find_visible(conn: &mut AnyConnection, caller: &Caller, id: Uuid) -> Result<Customer, ApiError> {
+    let scope = customer_scope(&caller.principal).ok_or(ApiError::Forbidden)?;
+    customers::find(conn, id, scope)?.ok_or(ApiError::NotFound)
 }
 
 pub async fn create(
@@ -137,34 +123,24 @@ pub async fn create(
     let source = body.source.map_or(Source::Staff, Source::from);
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            ensure_email_free(conn, profile.email.as_ref(), None)?;
-            let customer =
-                customers::insert(conn, &profile, source, now).map_err(unique_violation)?;
-            let id = customer.id;
-            audit::append(
-                conn,
-                caller.audit(
-                    "customer.create",
-                    "customer",
-                    Some(id.to_string()),
-                    Some(id),
-                ),
-                now,
-            )?;
-            Ok(view(customer))
-        })
+        .write_audited(
+            caller.entry(AuditAction::CustomerCreate),
+            move |conn, now| {
+                ensure_email_free(conn, profile.email.as_ref(), None)?;
+                let customer =
+                    customers::insert(conn, &profile, source, now).map_err(unique_violation)?;
+                let touched = Touched::person(customer.id);
+                Ok((view(customer), touched))
+            },
+        )
         .await
 }
 
 pub async fn get(state: &AppState, reader: Reader, id: Uuid) -> Result<CustomerView, ApiError> {
     let caller = Caller::clone(&reader);
-    let entry = caller.audit("customer.read", "customer", Some(id.to_string()), Some(id));
+    let entry = caller.audit(AuditAction::CustomerRead, Some(id.to_string()), Some(id));
     let customer = reader
-        .read_audited(state, entry, move |conn| {
-            visible(&caller, customers::find(conn, id)?)
-        })
+        .read_audited(state, entry, move |conn| find_visible(conn, &caller, id))
         .await?;
     Ok(view(customer))
 }
@@ -178,17 +154,16 @@ pub async fn list(
 ) -> Result<Page<CustomerView>, ApiError> {
     let scope = customer_scope(&reader.principal).ok_or(ApiError::Forbidden)?;
     let search = q.as_deref().map(Search::new);
-    let entry = reader.audit("customer.list", "customer", None, None);
+    let entry = reader.audit(AuditAction::CustomerList, None, None);
     let rows = reader
-        .read_audited(state, entry, move |conn| match scope {
-            // Until lessons exist a teacher teaches nobody.
-            CustomerScope::TaughtBy(_) => Ok(Vec::new()),
-            CustomerScope::All => Ok(customers::list(
+        .read_audited(state, entry, move |conn| {
+            Ok(customers::list(
                 conn,
+                scope,
                 search.as_ref(),
                 after.as_ref(),
                 limit + 1,
-            )?),
+            )?)
         })
         .await?;
     Ok(page(rows, limit, |c| c.sort_key.to_string(), view))
@@ -202,9 +177,7 @@ fn patch_customer(
     patch: CustomerPatch,
     expected_version: Option<i64>,
 ) -> Result<Customer, ApiError> {
-    if current.restriction.is_some() {
-        return Err(restricted());
-    }
+    ensure_processable(current.restriction.as_ref())?;
     let now = Utc::now();
     let profile = ProfileInput::of(&current.profile)
         .apply(patch)
@@ -228,21 +201,11 @@ pub async fn update(
 ) -> Result<CustomerView, ApiError> {
     state
         .writer
-        .write(move |conn| {
-            visible(&caller, customers::find(conn, id)?)?;
+        .write_audited(caller.entry(AuditAction::CustomerUpdate), move |conn, _| {
+            find_visible(conn, &caller, id)?;
             let current = for_write(conn, id)?;
             let updated = patch_customer(conn, &current, patch, expected_version)?;
-            audit::append(
-                conn,
-                caller.audit(
-                    "customer.update",
-                    "customer",
-                    Some(id.to_string()),
-                    Some(id),
-                ),
-                Utc::now(),
-            )?;
-            Ok(view(updated))
+            Ok((view(updated), Touched::person(id)))
         })
         .await
 }
@@ -257,54 +220,50 @@ pub async fn issue_one_time_password(
     let otp = Prepared::new(&state.settings).await?;
     let expires_at = state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            visible(&caller, customers::find(conn, id)?)?;
-            let customer = for_write(conn, id)?;
-            let email = customer
-                .profile
-                .email
-                .clone()
-                .ok_or_else(|| ApiError::Conflict {
-                    detail: "the customer has no email address to log in with; add one first"
-                        .to_owned(),
-                    existing_id: None,
-                })?;
-            let account_id = match customer.account_id {
-                Some(account_id) => account_id,
-                None => {
-                    let name = format!(
-                        "{} {}",
-                        customer.profile.first_name.as_str(),
-                        customer.profile.last_name.as_str()
-                    );
-                    let display_name = DisplayName::parse(&name)
-                        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-                    if accounts::find_by_email(conn, &email)?.is_some() {
-                        return Err(unique_violation(DbError::UniqueViolation {
-                            constraint: "accounts_email_key".into(),
-                        }));
+        .write_audited(
+            caller.entry(AuditAction::CustomerOneTimePassword),
+            move |conn, now| {
+                find_visible(conn, &caller, id)?;
+                let customer = for_write(conn, id)?;
+                let email = customer
+                    .profile
+                    .email
+                    .clone()
+                    .ok_or_else(|| ApiError::Conflict {
+                        detail: "the customer has no email address to log in with; add one first"
+                            .to_owned(),
+                        existing_id: None,
+                    })?;
+                let account_id = match customer.account_id {
+                    Some(account_id) => account_id,
+                    None => {
+                        let name = format!(
+                            "{} {}",
+                            customer.profile.first_name.as_str(),
+                            customer.profile.last_name.as_str()
+                        );
+                        let display_name = DisplayName::parse(&name)
+                            .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+                        if accounts::find_by_email(conn, &email)?.is_some() {
+                            return Err(unique_violation(DbError::UniqueViolation {
+                                constraint: "accounts_email_key".into(),
+                            }));
+                        }
+                        let new = NewAccount {
+                            email,
+                            display_name,
+                            role: Role::Customer,
+                        };
+                        let account =
+                            accounts::insert(conn, &new, now).map_err(unique_violation)?;
+                        customers::link_account(conn, id, account.id)?;
+                        account.id
                     }
-                    let new = NewAccount {
-                        email,
-                        display_name,
-                        role: Role::Customer,
-                    };
-                    let account = accounts::insert(conn, &new, now).map_err(unique_violation)?;
-                    customers::link_account(conn, id, account.id)?;
-                    account.id
-                }
-            };
-            let expires_at = otp.install(conn, account_id, now)?;
-            let entry = caller.audit(
-                "customer.one_time_password",
-                "customer",
-                Some(id.to_string()),
-                Some(id),
-            );
-            audit::append(conn, entry, now)?;
-            Ok::<_, ApiError>((otp, expires_at))
-        })
+                };
+                let expires_at = otp.install(conn, account_id, now)?;
+                Ok(((otp, expires_at), Touched::person(id)))
+            },
+        )
         .await?;
     let (otp, expires_at) = expires_at;
     Ok(otp.shown(expires_at))
@@ -312,14 +271,7 @@ pub async fn issue_one_time_password(
 
 /// The customer behind a customer's own login.
 fn own_account(caller: &Caller) -> Result<Uuid, ApiError> {
-    match &caller.principal {
-        Principal::Account {
-            id,
-            role: Role::Customer,
-            ..
-        } => Ok(*id),
-        _ => Err(ApiError::Forbidden),
-    }
+    policy::own_account(&caller.principal).ok_or(ApiError::Forbidden)
 }
 
 pub async fn me(state: &AppState, caller: Caller) -> Result<CustomerView, ApiError> {
@@ -341,39 +293,33 @@ pub async fn update_me(
     let account_id = own_account(&caller)?;
     state
         .writer
-        .write(move |conn| {
-            let own = customers::find_by_account(conn, account_id)?.ok_or(ApiError::NotFound)?;
-            let current = for_write(conn, own.id)?;
-            let id = current.id;
-            // Whose address it is stays unsaid: a customer learns only that it is taken.
-            let updated =
-                patch_customer(conn, &current, patch, expected_version).map_err(|e| match e {
-                    ApiError::Conflict { detail, .. } => ApiError::Conflict {
-                        detail,
-                        existing_id: None,
+        .write_audited(
+            caller.entry(AuditAction::CustomerRectify),
+            move |conn, now| {
+                let own =
+                    customers::find_by_account(conn, account_id)?.ok_or(ApiError::NotFound)?;
+                let current = for_write(conn, own.id)?;
+                let id = current.id;
+                // Whose address it is stays unsaid: a customer learns only that it is taken.
+                let updated = patch_customer(conn, &current, patch, expected_version).map_err(
+                    |e| match e {
+                        ApiError::Conflict { detail, .. } => ApiError::Conflict {
+                            detail,
+                            existing_id: None,
+                        },
+                        other => other,
                     },
-                    other => other,
-                })?;
-            let Some(email) = &updated.profile.email else {
-                return Err(ApiError::Validation(vec![crate::error::FieldError::new(
-                    "email",
-                    "required",
-                    "is your login name and cannot be removed",
-                )]));
-            };
-            accounts::update_email(conn, account_id, email, Utc::now())
-                .map_err(unique_violation)?;
-            audit::append(
-                conn,
-                caller.audit(
-                    "customer.rectify",
-                    "customer",
-                    Some(id.to_string()),
-                    Some(id),
-                ),
-                Utc::now(),
-            )?;
-            Ok(view(updated))
-        })
+                )?;
+                let Some(email) = &updated.profile.email else {
+                    return Err(ApiError::Validation(vec![crate::error::FieldError::new(
+                        "email",
+                        "required",
+                        "is your login name and cannot be removed",
+                    )]));
+                };
+                accounts::update_email(conn, account_id, email, now).map_err(unique_violation)?;
+                Ok((view(updated), Touched::person(id)))
+            },
+        )
         .await
 }

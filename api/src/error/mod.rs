@@ -209,6 +209,15 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+impl From<domain::customer::ProcessingRestricted> for ApiError {
+    fn from(refused: domain::customer::ProcessingRestricted) -> Self {
+        Self::Conflict {
+            detail: refused.to_string(),
+            existing_id: None,
+        }
+    }
+}
+
 impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
         match error {

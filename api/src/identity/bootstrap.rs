@@ -2,7 +2,7 @@
 //! one-time password that is shown once and must be changed at first login.
 
 use chrono::{DateTime, Utc};
-use domain::audit::ActorKind;
+use domain::audit::{ActorKind, AuditAction};
 use domain::{DisplayName, EmailAddress, Role};
 use persistence::accounts::{self, NewAccount};
 use persistence::{AnyConnection, Pool, audit, refresh_tokens, write_transaction};
@@ -77,8 +77,7 @@ pub fn create_admin(
         let entry = RequestMeta::default().audit_as(
             ActorKind::System,
             None,
-            "staff.bootstrap_admin",
-            "account",
+            AuditAction::StaffBootstrapAdmin,
             id.map(|i| i.to_string()),
             id,
         );

@@ -1,7 +1,8 @@
 //! Integration clients (the online calendar, the webshop): their keys and processor details.
 
 use chrono::{DateTime, Utc};
-use persistence::audit;
+use domain::audit::{AuditAction, Touched};
+use domain::{IntegrationKind, Scope};
 use persistence::integrations::{self, Integration, NewIntegration};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,23 +14,6 @@ use crate::db;
 use crate::error::ApiError;
 use crate::http::{Page, page};
 use crate::state::AppState;
-
-/// Which system an integration is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum IntegrationKind {
-    Calendar,
-    Webshop,
-}
-
-impl IntegrationKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Calendar => "calendar",
-            Self::Webshop => "webshop",
-        }
-    }
-}
 
 /// The company that runs the integration and processes personal data for us (GDPR Art. 28).
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -57,9 +41,8 @@ pub struct NewIntegrationRequest {
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub name: String,
     pub kind: IntegrationKind,
-    /// What the key may do; defaults to the kind's own scope. Only `calendar` and `webshop`
-    /// exist.
-    pub scopes: Option<Vec<IntegrationKind>>,
+    /// What the key may do; defaults to the kind's own scope.
+    pub scopes: Option<Vec<Scope>>,
     #[validate(nested)]
     pub processor: Processor,
 }
@@ -69,8 +52,8 @@ pub struct NewIntegrationRequest {
 pub struct IntegrationView {
     pub id: Uuid,
     pub name: String,
-    pub kind: String,
-    pub scopes: Vec<String>,
+    pub kind: IntegrationKind,
+    pub scopes: Vec<Scope>,
     pub processor: Processor,
     /// The first characters of the API key, to tell keys apart.
     #[schema(example = "uk_3xV9aQ2")]
@@ -117,12 +100,9 @@ pub async fn create(
     caller: Caller,
     body: NewIntegrationRequest,
 ) -> Result<CreatedIntegration, ApiError> {
-    let mut scopes: Vec<String> = body
+    let mut scopes = body
         .scopes
-        .unwrap_or_else(|| vec![body.kind])
-        .iter()
-        .map(|s| s.as_str().to_owned())
-        .collect();
+        .unwrap_or_else(|| vec![body.kind.default_scope()]);
     scopes.sort();
     scopes.dedup();
     let (api_key, key_prefix, key_hash) = secrets::new_api_key();
@@ -134,30 +114,26 @@ pub async fn create(
     };
     let integration = state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            let new = NewIntegration {
-                name: body.name.trim(),
-                kind: body.kind.as_str(),
-                scopes: &scopes,
-                processor_company: body.processor.company.trim(),
-                processor_country: &body.processor.country.to_uppercase(),
-                processor_in_eea: body.processor.in_eea,
-                key_prefix: &key_prefix,
-                key_hash: &key_hash,
-                webhook_secret: &secret_for_db,
-                created_by: creator,
-            };
-            let integration = integrations::insert(conn, &new, now)?;
-            let entry = caller.audit(
-                "integration.create",
-                "integration",
-                Some(integration.id.to_string()),
-                None,
-            );
-            audit::append(conn, entry, now)?;
-            Ok::<_, ApiError>(integration)
-        })
+        .write_audited(
+            caller.entry(AuditAction::IntegrationCreate),
+            move |conn, now| {
+                let new = NewIntegration {
+                    name: body.name.trim(),
+                    kind: body.kind,
+                    scopes: &scopes,
+                    processor_company: body.processor.company.trim(),
+                    processor_country: &body.processor.country.to_uppercase(),
+                    processor_in_eea: body.processor.in_eea,
+                    key_prefix: &key_prefix,
+                    key_hash: &key_hash,
+                    webhook_secret: &secret_for_db,
+                    created_by: creator,
+                };
+                let integration = integrations::insert(conn, &new, now)?;
+                let touched = Touched::thing(integration.id, None);
+                Ok((integration, touched))
+            },
+        )
         .await?;
     Ok(CreatedIntegration {
         integration: integration.into(),
@@ -186,22 +162,14 @@ pub async fn list(
 pub async fn revoke(state: &AppState, caller: Caller, id: Uuid) -> Result<(), ApiError> {
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            if !integrations::revoke(conn, id, now)? {
-                return Err(ApiError::NotFound);
-            }
-            audit::append(
-                conn,
-                caller.audit(
-                    "integration.revoke",
-                    "integration",
-                    Some(id.to_string()),
-                    None,
-                ),
-                now,
-            )?;
-            Ok(())
-        })
+        .write_audited(
+            caller.entry(AuditAction::IntegrationRevoke),
+            move |conn, now| {
+                if !integrations::revoke(conn, id, now)? {
+                    return Err(ApiError::NotFound);
+                }
+                Ok(((), Touched::thing(id, None)))
+            },
+        )
         .await
 }

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use domain::EmailAddress;
-use domain::audit::ActorKind;
+use domain::audit::{ActorKind, AuditAction};
 use persistence::accounts::{self, Account};
 use persistence::audit;
 use persistence::login_events::LoginOutcome;
@@ -77,8 +77,7 @@ pub async fn login(
             let entry = meta.audit_as(
                 ActorKind::Account,
                 id,
-                "auth.login",
-                "account",
+                AuditAction::AuthLogin,
                 id.map(|i| i.to_string()),
                 id,
             );

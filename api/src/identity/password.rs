@@ -1,9 +1,10 @@
 //! Changing one's own password: needs the current one, ends every other session.
 
 use chrono::Utc;
+use domain::audit::{AuditAction, Touched};
 use domain::{EmailAddress, NewPassword};
 use persistence::login_events::LoginOutcome;
-use persistence::{accounts, audit, refresh_tokens};
+use persistence::{accounts, refresh_tokens};
 
 use super::attempts::{self, Attempt};
 use super::sessions::{self, TokenResponse};
@@ -84,24 +85,16 @@ pub async fn change(
     let state_for_db = state.clone();
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            attempts::settle(conn, attempt_id, LoginOutcome::Success)?;
-            accounts::set_password(conn, id, &hash, None, now)?;
-            refresh_tokens::revoke_account(conn, id, None, now)?;
-            let tokens = sessions::issue(conn, &state_for_db, &account, None, false, now)?;
-            audit::append(
-                conn,
-                caller.audit(
-                    "auth.password_change",
-                    "account",
-                    Some(id.to_string()),
-                    Some(id),
-                ),
-                now,
-            )?;
-            Ok(tokens)
-        })
+        .write_audited(
+            caller.audit(AuditAction::AuthPasswordChange, None, None),
+            move |conn, now| {
+                attempts::settle(conn, attempt_id, LoginOutcome::Success)?;
+                accounts::set_password(conn, id, &hash, None, now)?;
+                refresh_tokens::revoke_account(conn, id, None, now)?;
+                let tokens = sessions::issue(conn, &state_for_db, &account, None, false, now)?;
+                Ok((tokens, Touched::person(id)))
+            },
+        )
         .await
 }
 

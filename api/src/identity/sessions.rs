@@ -1,6 +1,7 @@
 //! Login sessions: issuing a token pair, rotating it, ending it.
 
 use chrono::{DateTime, Utc};
+use domain::audit::{AuditAction, Touched};
 use persistence::accounts::{self, Account};
 use persistence::refresh_tokens::{self, NewRefreshToken, Presented};
 use persistence::{AnyConnection, DbError, audit};
@@ -100,8 +101,7 @@ pub async fn refresh(
                     let entry = meta.audit_as(
                         domain::audit::ActorKind::Anonymous,
                         None,
-                        "auth.refresh_token_reused",
-                        "session",
+                        AuditAction::AuthRefreshTokenReused,
                         Some(family_id.to_string()),
                         Some(account_id),
                     );
@@ -144,20 +144,12 @@ pub async fn logout(state: &AppState, caller: Authenticated) -> Result<(), ApiEr
     };
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            refresh_tokens::revoke_family(conn, session_id, now)?;
-            audit::append(
-                conn,
-                caller.audit(
-                    "auth.logout",
-                    "session",
-                    Some(session_id.to_string()),
-                    Some(id),
-                ),
-                now,
-            )?;
-            Ok(())
-        })
+        .write_audited(
+            caller.audit(AuditAction::AuthLogout, None, None),
+            move |conn, now| {
+                refresh_tokens::revoke_family(conn, session_id, now)?;
+                Ok(((), Touched::thing(session_id, Some(id))))
+            },
+        )
         .await
 }

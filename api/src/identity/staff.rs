@@ -2,18 +2,19 @@
 //! password, deactivated rather than deleted.
 
 use chrono::{DateTime, Utc};
+use domain::audit::{AuditAction, Touched};
 use domain::{DisplayName, EmailAddress, Role};
 use persistence::accounts::{
     self, Account, AccountChanges, AccountFilter, NewAccount, UpdateError,
 };
-use persistence::{DbError, audit, refresh_tokens};
+use persistence::{DbError, refresh_tokens};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
 use super::one_time::Prepared;
-use crate::auth::{Caller, Reader};
+use crate::auth::{Caller, Reader, policy};
 use crate::db;
 use crate::error::ApiError;
 use crate::http::{Fields, Page, page};
@@ -133,8 +134,7 @@ pub async fn create(
     };
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
+        .write_audited(caller.entry(AuditAction::StaffCreate), move |conn, now| {
             // Look first: after a unique violation PostgreSQL accepts no further query in the
             // transaction. The constraint still decides a race between two creates.
             if let Some(existing) = accounts::find_by_email(conn, &new.email)? {
@@ -146,19 +146,14 @@ pub async fn create(
                 }
                 other => other.into(),
             })?;
-            let id = account.id;
-            audit::append(
-                conn,
-                caller.audit("staff.create", "account", Some(id.to_string()), Some(id)),
-                now,
-            )?;
-            Ok(account.into())
+            let touched = Touched::person(account.id);
+            Ok((account.into(), touched))
         })
         .await
 }
 
 pub async fn get(state: &AppState, caller: Reader, id: Uuid) -> Result<StaffMember, ApiError> {
-    let entry = caller.audit("staff.read", "account", Some(id.to_string()), Some(id));
+    let entry = caller.audit(AuditAction::StaffRead, Some(id.to_string()), Some(id));
     let account = caller
         .read_audited(state, entry, move |conn| {
             not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)
@@ -178,7 +173,7 @@ pub async fn list(
         staff_only: true,
         ..filter
     };
-    let entry = caller.audit("staff.list", "account", None, None);
+    let entry = caller.audit(AuditAction::StaffList, None, None);
     let rows = caller
         .read_audited(state, entry, move |conn| {
             Ok(accounts::list(conn, &filter, after, limit + 1)?)
@@ -206,13 +201,14 @@ pub async fn update(
     };
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
+        .write_audited(caller.entry(AuditAction::StaffUpdate), move |conn, now| {
             let current = not_staff(accounts::find(conn, id)?).ok_or(ApiError::NotFound)?;
-            let stops_being_admin = current.role == Role::Admin
-                && current.active
-                && (changes.role.is_some_and(|r| r != Role::Admin)
-                    || changes.active == Some(false));
+            let stops_being_admin = policy::ends_admin_rights(
+                current.role,
+                current.active,
+                changes.role,
+                changes.active,
+            );
             if stops_being_admin && accounts::count_active_admins(conn)? <= 1 {
                 return Err(ApiError::Conflict {
                     detail: "this is the last active admin; make another admin first".to_owned(),
@@ -229,12 +225,7 @@ pub async fn update(
             if !updated.active {
                 refresh_tokens::revoke_account(conn, id, None, now)?;
             }
-            audit::append(
-                conn,
-                caller.audit("staff.update", "account", Some(id.to_string()), Some(id)),
-                now,
-            )?;
-            Ok(updated.into())
+            Ok((updated.into(), Touched::person(id)))
         })
         .await
 }
@@ -255,18 +246,13 @@ pub async fn issue_one_time_password(
     let otp = Prepared::new(&state.settings).await?;
     let expires_at = state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            let expires_at = otp.install(conn, id, now)?;
-            let entry = caller.audit(
-                "staff.one_time_password",
-                "account",
-                Some(id.to_string()),
-                Some(id),
-            );
-            audit::append(conn, entry, now)?;
-            Ok::<_, ApiError>((otp, expires_at))
-        })
+        .write_audited(
+            caller.entry(AuditAction::StaffOneTimePassword),
+            move |conn, now| {
+                let expires_at = otp.install(conn, id, now)?;
+                Ok(((otp, expires_at), Touched::person(id)))
+            },
+        )
         .await?;
     let (otp, expires_at) = expires_at;
     Ok(otp.shown(expires_at))

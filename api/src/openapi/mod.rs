@@ -19,8 +19,9 @@ use security::SecuritySchemes;
     info(
         title = "UniikkiÄäni customer register API",
         description = "The customer register of UniikkiÄäni Oy, a Finnish voice and singing school: \
-customers and their guardians, bookings and enrolments, webshop orders and invoices, surveys, \
-the UniikkiLista notification list, consents and data-subject rights.\n\n\
+customers and their guardians, staff and integration keys, surveys, the UniikkiLista \
+notification list, consents and data-subject rights, and the audit log. Lessons and bookings, \
+courses, webshop orders and invoices are not part of it yet.\n\n\
 Errors are `application/problem+json` (RFC 9457) with a stable `type`; validation errors list \
 each invalid field in `errors`. Every response carries `X-Request-Id`.",
         contact(name = "UniikkiÄäni Oy", email = "info@uniikkiaani.fi", url = "https://uniikkiaani.fi"),

@@ -3,15 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
-use domain::person::age_on;
+use domain::audit::{AuditAction, Touched};
+use domain::person::{age_on, consents_through_guardian};
 use persistence::consents::{self as store, ConsentRow, NewConsent};
 use persistence::messages::Channel;
-use persistence::{AnyConnection, audit, customers, uniikkilista};
+use persistence::{AnyConnection, customers, uniikkilista};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::auth::policy;
 use crate::auth::{Caller, Principal};
 use crate::db;
 use crate::error::{ApiError, FieldError};
@@ -166,17 +168,10 @@ fn customer_of(
     caller: &Caller,
     named: Option<Uuid>,
 ) -> Result<persistence::customers::Customer, ApiError> {
-    let found = match (named, &caller.principal) {
-        (Some(id), _) => customers::find(conn, id)?,
-        (
-            None,
-            Principal::Account {
-                id,
-                role: domain::Role::Customer,
-                ..
-            },
-        ) => customers::find_by_account(conn, *id)?,
-        (None, _) => return Err(ApiError::Forbidden),
+    let found = match (named, policy::own_account(&caller.principal)) {
+        (Some(id), _) => customers::find(conn, id, customers::CustomerScope::All)?,
+        (None, Some(account)) => customers::find_by_account(conn, account)?,
+        (None, None) => return Err(ApiError::Forbidden),
     };
     found.ok_or(ApiError::NotFound)
 }
@@ -198,8 +193,7 @@ pub async fn list(
     // Staff reading someone's consents is audited; a person reading their own is not.
     if customer_id.is_some() {
         let entry = caller.audit(
-            "consent.read",
-            "customer",
+            AuditAction::ConsentRead,
             Some(subject.to_string()),
             Some(subject),
         );
@@ -224,8 +218,13 @@ pub async fn change(
     version: String,
     provenance: Provenance,
 ) -> Result<Consents, ApiError> {
-    state.writer.write(move |conn| {
-        let now = Utc::now();
+    let action = if granted {
+        AuditAction::ConsentGive
+    } else {
+        AuditAction::ConsentWithdraw
+    };
+    let entry = caller.entry(action);
+    state.writer.write_audited(entry, move |conn, now| {
         let customer = customer_of(conn, &caller, customer_id)?;
         let customer = crate::customers::service::for_write(conn, customer.id)?;
         if !store::notice_exists(conn, &version)? {
@@ -235,8 +234,11 @@ pub async fn change(
                 "is not an edition of the privacy notice (see GET /api/v1/privacy-notice/versions)",
             )]));
         }
-        let under_13 = customer.profile.birth_date.is_some_and(|b| age_on(b, now.date_naive()) < 13);
-        let given_by = provenance.given_by.unwrap_or(if under_13 { "guardian" } else { "self" });
+        let through_guardian = customer
+            .profile
+            .birth_date
+            .is_some_and(|b| consents_through_guardian(age_on(b, now.date_naive())));
+        let given_by = provenance.given_by.unwrap_or(if through_guardian { "guardian" } else { "self" });
         let recorded_by = match (&caller.principal, provenance.source) {
             (Principal::Account { id, .. }, source) if source != "self" => Some(*id),
             _ => None,
@@ -254,9 +256,8 @@ pub async fn change(
         if let (false, Some(channel)) = (granted, purpose.channel()) {
             uniikkilista::withdraw_for_customer(conn, customer.id, channel, now)?;
         }
-        let action = if granted { "consent.give" } else { "consent.withdraw" };
-        audit::append(conn, caller.audit(action, "consent", Some(purpose.as_str().to_owned()), Some(customer.id)), now)?;
-        Ok(view(store::history(conn, customer.id)?))
+        let touched = Touched::thing(purpose.as_str(), Some(customer.id));
+        Ok((view(store::history(conn, customer.id)?), touched))
     })
     .await
 }

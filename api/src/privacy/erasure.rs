@@ -3,6 +3,7 @@
 //! rolls them back.
 
 use chrono::Utc;
+use domain::audit::AuditAction;
 use domain::privacy_request::RequestStatus;
 use persistence::erasure::{self, Erased, Step, Treatment};
 use persistence::privacy_requests::{self, Changes, Filter};
@@ -162,8 +163,7 @@ pub async fn erase(
                 };
                 privacy_requests::update(conn, request.id.0, request.version, &changes, now)?;
                 let entry = caller.audit(
-                    "privacy_request.complete",
-                    "privacy_request",
+                    AuditAction::PrivacyRequestComplete,
                     Some(request.id.0.to_string()),
                     Some(customer_id),
                 );
@@ -173,8 +173,7 @@ pub async fn erase(
             audit::append(
                 conn,
                 caller.audit(
-                    "customer.erase",
-                    "customer",
+                    AuditAction::CustomerErase,
                     Some(customer_id.to_string()),
                     Some(customer_id),
                 ),
@@ -190,8 +189,7 @@ pub async fn erase(
             }
             Err(Stop::Preview(erased)) => {
                 let entry = audit_caller.audit(
-                    "customer.erase_preview",
-                    "customer",
+                    AuditAction::CustomerErasePreview,
                     Some(customer_id.to_string()),
                     Some(customer_id),
                 );

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
-use domain::audit::ActorKind;
+use domain::audit::{ActorKind, AuditAction};
 use persistence::audit::{self, AuditFilter};
 use persistence::customers::Customer;
 use persistence::export::{Subject, rows};
@@ -17,7 +17,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::controller::{CONTROLLER, Controller, RIGHTS};
-use crate::auth::{Caller, Principal};
+use crate::auth::Caller;
+use crate::auth::policy;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -71,18 +72,6 @@ pub struct Consultation {
     pub action: String,
     #[schema(example = "customer service")]
     pub purpose: &'static str,
-}
-
-/// What reading someone's data through each action is for.
-fn purpose_of(action: &str) -> Option<&'static str> {
-    Some(match action {
-        "customer.read" | "customer.list" => "customer service",
-        "customer.export" => "answering an access or portability request",
-        "customer.survey_responses.read" => "planning teaching from survey answers",
-        "staff.read" => "managing staff accounts",
-        "audit_events.list" => "monitoring misuse",
-        _ => return None,
-    })
 }
 
 /// Who a customer is, for finding their rows: their id and login, never their addresses.
@@ -146,7 +135,10 @@ fn build(
         for event in audit::list(conn, &filter, None, 10_000)? {
             let r = event.record;
             let by_others = r.actor_kind != ActorKind::Account || r.actor_id != customer.account_id;
-            if let Some(purpose) = purpose_of(&r.action).filter(|_| by_others) {
+            if let Some(purpose) = AuditAction::parse(&r.action)
+                .and_then(AuditAction::read_purpose)
+                .filter(|_| by_others)
+            {
                 let by = if r.actor_kind == ActorKind::Integration {
                     "integration"
                 } else {
@@ -187,17 +179,10 @@ pub async fn export(
     let document = db::run(&state.pool, move |conn| {
         // A read transaction: one consistent snapshot, without taking SQLite's write lock.
         conn.transaction(|conn| {
-            let customer = match (customer_id, &reader.principal) {
-                (Some(id), _) => customers::find(conn, id)?,
-                (
-                    None,
-                    Principal::Account {
-                        id,
-                        role: domain::Role::Customer,
-                        ..
-                    },
-                ) => customers::find_by_account(conn, *id)?,
-                (None, _) => return Err(ApiError::Forbidden),
+            let customer = match (customer_id, policy::own_account(&reader.principal)) {
+                (Some(id), _) => customers::find(conn, id, customers::CustomerScope::All)?,
+                (None, Some(account)) => customers::find_by_account(conn, account)?,
+                (None, None) => return Err(ApiError::Forbidden),
             }
             .ok_or(ApiError::NotFound)?;
             build(conn, &customer, Utc::now())
@@ -205,12 +190,7 @@ pub async fn export(
     })
     .await?;
     let id = document.customer_id;
-    let entry = caller.audit(
-        "customer.export",
-        "customer",
-        Some(id.to_string()),
-        Some(id),
-    );
+    let entry = caller.audit(AuditAction::CustomerExport, Some(id.to_string()), Some(id));
     state.writer.audit(entry).await?;
     Ok(document)
 }

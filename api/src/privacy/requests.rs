@@ -1,6 +1,7 @@
 //! Privacy requests: filed by the person or registered by staff, answered within a month.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::audit::{AuditAction, Touched};
 use domain::privacy_request::{
     RequestKind, RequestStatus, due_date, extended_due_date, transition,
 };
@@ -11,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::auth::policy;
 use crate::auth::{Caller, Principal, Reader};
 use crate::db;
 use crate::error::{ApiError, FieldError};
@@ -125,53 +127,46 @@ fn file(
     let writer = state.writer.clone();
     async move {
         writer
-            .write(move |conn| {
-                let now = Utc::now();
-                let (customer, filed_by, recorded_by) = match (&caller.principal, customer) {
-                    (
-                        Principal::Account {
-                            id,
-                            role: domain::Role::Customer,
-                            ..
-                        },
-                        None,
-                    ) => (
-                        customers::find_by_account(conn, *id)?.ok_or(ApiError::NotFound)?,
-                        "self",
-                        None,
-                    ),
-                    (Principal::Account { id, .. }, Some(customer)) => {
-                        let found = customers::find(conn, customer)?.ok_or_else(|| {
-                            ApiError::Validation(vec![FieldError::new(
-                                "customer_id",
-                                "not_found",
-                                "no customer has this id",
-                            )])
-                        })?;
-                        (found, "staff", Some(*id))
-                    }
-                    _ => return Err(ApiError::Forbidden),
-                };
-                let customer = crate::customers::service::for_write(conn, customer.id)?;
-                let new = NewRequest {
-                    customer_id: customer.id,
-                    kind,
-                    description: description.as_deref(),
-                    filed_by,
-                    identity_verification: verification.as_deref(),
-                    due_on: due_date(now.date_naive()),
-                    recorded_by,
-                };
-                let row = store::insert(conn, &new, now)?;
-                let entry = caller.audit(
-                    "privacy_request.receive",
-                    "privacy_request",
-                    Some(row.id.0.to_string()),
-                    Some(customer.id),
-                );
-                audit::append(conn, entry, now)?;
-                Ok(view(row))
-            })
+            .write_audited(
+                caller.entry(AuditAction::PrivacyRequestReceive),
+                move |conn, now| {
+                    let own = policy::own_account(&caller.principal);
+                    let (customer, filed_by, recorded_by) = match (own, &caller.principal, customer)
+                    {
+                        (Some(account), _, None) => (
+                            customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?,
+                            "self",
+                            None,
+                        ),
+                        (None, Principal::Account { id, .. }, Some(customer)) => {
+                            let found =
+                                customers::find(conn, customer, customers::CustomerScope::All)?
+                                    .ok_or_else(|| {
+                                        ApiError::Validation(vec![FieldError::new(
+                                            "customer_id",
+                                            "not_found",
+                                            "no customer has this id",
+                                        )])
+                                    })?;
+                            (found, "staff", Some(*id))
+                        }
+                        _ => return Err(ApiError::Forbidden),
+                    };
+                    let customer = crate::customers::service::for_write(conn, customer.id)?;
+                    let new = NewRequest {
+                        customer_id: customer.id,
+                        kind,
+                        description: description.as_deref(),
+                        filed_by,
+                        identity_verification: verification.as_deref(),
+                        due_on: due_date(now.date_naive()),
+                        recorded_by,
+                    };
+                    let row = store::insert(conn, &new, now)?;
+                    let touched = Touched::thing(row.id.0, Some(customer.id));
+                    Ok((view(row), touched))
+                },
+            )
             .await
     }
 }
@@ -201,14 +196,7 @@ pub async fn file_for(
 }
 
 pub async fn list_own(state: &AppState, caller: Caller) -> Result<Page<RequestView>, ApiError> {
-    let Principal::Account {
-        id,
-        role: domain::Role::Customer,
-        ..
-    } = caller.principal
-    else {
-        return Err(ApiError::Forbidden);
-    };
+    let id = policy::own_account(&caller.principal).ok_or(ApiError::Forbidden)?;
     let rows = db::run(&state.pool, move |conn| {
         let customer = customers::find_by_account(conn, id)?.ok_or(ApiError::NotFound)?;
         Ok(store::list(
@@ -240,12 +228,7 @@ pub async fn list(
             .filter(|o| *o)
             .map(|_| Utc::now().date_naive()),
     };
-    let entry = caller.audit(
-        "privacy_request.list",
-        "privacy_request",
-        None,
-        filter.customer_id,
-    );
+    let entry = caller.audit(AuditAction::PrivacyRequestList, None, filter.customer_id);
     let rows = caller
         .read_audited(state, entry, move |conn| {
             Ok(store::list(conn, &filter, after, limit + 1)?)
@@ -260,8 +243,7 @@ pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestVi
     })
     .await?;
     let entry = caller.audit(
-        "privacy_request.read",
-        "privacy_request",
+        AuditAction::PrivacyRequestRead,
         Some(id.to_string()),
         Some(row.customer_id.0),
     );
@@ -294,9 +276,9 @@ pub async fn update(
                 transition(status, to, patch.resolution.as_deref())
                     .map_err(|e| invalid("status", "transition", e.to_string()))?;
                 actions.push(match to {
-                    RequestStatus::InProgress => "privacy_request.start",
-                    RequestStatus::Completed => "privacy_request.complete",
-                    RequestStatus::Rejected => "privacy_request.reject",
+                    RequestStatus::InProgress => AuditAction::PrivacyRequestStart,
+                    RequestStatus::Completed => AuditAction::PrivacyRequestComplete,
+                    RequestStatus::Rejected => AuditAction::PrivacyRequestReject,
                     RequestStatus::Received => unreachable!("no transition leads back to received"),
                 });
             }
@@ -318,7 +300,7 @@ pub async fn update(
                     }
                     let due = extended_due_date(row.received_at.get().date_naive(), months)
                         .map_err(|e| invalid("extend_months", "range", e.to_string()))?;
-                    actions.push("privacy_request.extend");
+                    actions.push(AuditAction::PrivacyRequestExtend);
                     Some(due)
                 }
                 None => None,
@@ -335,12 +317,7 @@ pub async fn update(
             for action in actions {
                 audit::append(
                     conn,
-                    caller.audit(
-                        action,
-                        "privacy_request",
-                        Some(id.to_string()),
-                        Some(row.customer_id.0),
-                    ),
+                    caller.audit(action, Some(id.to_string()), Some(row.customer_id.0)),
                     now,
                 )?;
             }

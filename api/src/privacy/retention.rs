@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use domain::audit::ActorKind;
+use domain::audit::{ActorKind, AuditAction};
 use persistence::retention::{self, Cutoffs};
 use persistence::{Pool, audit, customers, erasure, write_transaction};
 use serde::Serialize;
@@ -53,7 +53,8 @@ pub fn run(
     if !dry_run {
         for id in &inactive {
             write_transaction(&mut conn, |conn| -> Result<(), persistence::DbError> {
-                let Some(customer) = customers::find(conn, *id)? else {
+                let Some(customer) = customers::find(conn, *id, customers::CustomerScope::All)?
+                else {
                     return Ok(());
                 };
                 let now = Utc::now();
@@ -66,8 +67,7 @@ pub fn run(
                 let entry = RequestMeta::default().audit_as(
                     ActorKind::System,
                     None,
-                    "customer.erase",
-                    "customer",
+                    AuditAction::CustomerErase,
                     Some(id.to_string()),
                     Some(*id),
                 );
@@ -78,8 +78,7 @@ pub fn run(
         let entry = RequestMeta::default().audit_as(
             ActorKind::System,
             None,
-            "retention.run",
-            "retention",
+            AuditAction::RetentionRun,
             None,
             None,
         );

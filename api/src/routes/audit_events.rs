@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
+use domain::audit::AuditAction;
 use persistence::audit::{self, AuditEvent, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -103,7 +104,7 @@ pub async fn list_audit_events(
         from: query.from,
         to: query.to,
     };
-    let entry = caller.audit("audit_events.list", "audit_event", None, filter.subject_id);
+    let entry = caller.audit(AuditAction::AuditEventsList, None, filter.subject_id);
     let rows = caller
         .read_audited(&state, entry, move |conn| {
             Ok(audit::list(conn, &filter, before, limit + 1)?)

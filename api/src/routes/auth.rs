@@ -1,7 +1,7 @@
 //! Logging in and out, refreshing tokens, changing one's password, and "who am I".
 
 use actix_web::{HttpResponse, get, post, web};
-use domain::Role;
+use domain::{Role, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -59,7 +59,7 @@ pub struct Me {
     /// The account's role (accounts only).
     pub role: Option<Role>,
     /// The integration's scopes (integrations only).
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Scope>,
     /// True while the session may only change its one-time password.
     pub must_change_password: bool,
 }

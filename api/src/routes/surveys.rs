@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
-use crate::auth::{Action, Caller, Principal, Reader};
+use crate::auth::{Action, Caller, Reader, policy};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::state::AppState;
@@ -155,9 +155,10 @@ pub async fn list_customer_survey_responses(
 
 /// Forms are for people: integrations have no use for them.
 fn accounts_only(caller: &Caller) -> Result<(), ApiError> {
-    match caller.principal {
-        Principal::Account { .. } => Ok(()),
-        Principal::Integration { .. } => Err(ApiError::Forbidden),
+    if policy::is_person(&caller.principal) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
     }
 }
 

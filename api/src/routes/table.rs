@@ -65,8 +65,10 @@ impl RouteTable {
         Self::declared(&self.rate_limited, req)
     }
 
+    /// The method is compared first: finding the route pattern walks the router again, and the
+    /// declared operations are all `POST`s, so `GET`s are answered without that walk.
     fn declared(set: &HashSet<(Method, String)>, req: &ServiceRequest) -> bool {
-        !set.is_empty()
+        set.iter().any(|(method, _)| method == req.method())
             && crate::middleware::route::pattern_of(req)
                 .is_some_and(|pattern| set.contains(&(req.method().clone(), pattern)))
     }

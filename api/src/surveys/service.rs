@@ -1,15 +1,16 @@
 //! Survey use cases.
 
+use domain::audit::{AuditAction, Touched};
 use std::collections::BTreeMap;
 
-use chrono::Utc;
-use domain::Role;
 use domain::survey::{Question, QuestionKind, check_answers, check_questions};
-use persistence::{AnyConnection, audit, customers, surveys};
+use persistence::customers::{self, CustomerScope};
+use persistence::{AnyConnection, surveys};
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::dto::*;
+use crate::auth::policy::{self, Action};
 use crate::auth::{Caller, Principal, Reader};
 use crate::db;
 use crate::error::{ApiError, FieldError};
@@ -41,19 +42,10 @@ pub async fn create(
     check_form(&body.questions)?;
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
+        .write_audited(caller.entry(AuditAction::SurveyCreate), move |conn, now| {
             let id = surveys::create(conn, body.kind, body.title.trim(), &body.questions, now)?;
-            audit::append(
-                conn,
-                caller.audit("survey.create", "survey", Some(id.to_string()), None),
-                now,
-            )?;
-            Ok::<_, ApiError>(
-                surveys::find(conn, id, None)?
-                    .ok_or(ApiError::NotFound)?
-                    .into(),
-            )
+            let survey = surveys::find(conn, id, None)?.ok_or(ApiError::NotFound)?;
+            Ok((survey.into(), Touched::thing(id, None)))
         })
         .await
 }
@@ -67,21 +59,15 @@ pub async fn add_version(
     check_form(&body.questions)?;
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            let version =
-                surveys::add_version(conn, id, &body.questions, now)?.ok_or(ApiError::NotFound)?;
-            audit::append(
-                conn,
-                caller.audit("survey.new_version", "survey", Some(id.to_string()), None),
-                now,
-            )?;
-            Ok::<_, ApiError>(
-                surveys::find(conn, id, Some(version))?
-                    .ok_or(ApiError::NotFound)?
-                    .into(),
-            )
-        })
+        .write_audited(
+            caller.entry(AuditAction::SurveyNewVersion),
+            move |conn, now| {
+                let version = surveys::add_version(conn, id, &body.questions, now)?
+                    .ok_or(ApiError::NotFound)?;
+                let survey = surveys::find(conn, id, Some(version))?.ok_or(ApiError::NotFound)?;
+                Ok((survey.into(), Touched::thing(id, None)))
+            },
+        )
         .await
 }
 
@@ -107,45 +93,36 @@ fn respondent(
     caller: &Caller,
     named: Option<Uuid>,
 ) -> Result<(Uuid, Uuid), ApiError> {
-    match &caller.principal {
-        Principal::Account {
-            id,
-            role: Role::Customer,
-            ..
-        } => {
-            if named.is_some() {
-                return Err(ApiError::Validation(vec![FieldError::new(
-                    "customer_id",
-                    "not_allowed",
-                    "is set by staff only; you answer for yourself",
-                )]));
-            }
-            let own = customers::find_by_account(conn, *id)?.ok_or(ApiError::NotFound)?;
-            Ok((own.id, *id))
+    if let Some(account) = policy::own_account(&caller.principal) {
+        if named.is_some() {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "customer_id",
+                "not_allowed",
+                "is set by staff only; you answer for yourself",
+            )]));
         }
-        Principal::Account {
-            id,
-            role: Role::Admin | Role::Office,
-            ..
-        } => {
-            let Some(customer_id) = named else {
-                return Err(ApiError::Validation(vec![FieldError::new(
-                    "customer_id",
-                    "required",
-                    "name the customer you answer for",
-                )]));
-            };
-            if customers::find(conn, customer_id)?.is_none() {
-                return Err(ApiError::Validation(vec![FieldError::new(
-                    "customer_id",
-                    "not_found",
-                    "no customer has this id",
-                )]));
-            }
-            Ok((customer_id, *id))
-        }
-        _ => Err(ApiError::Forbidden),
+        let own = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
+        return Ok((own.id, account));
     }
+    caller.require(Action::ManageSurveys)?;
+    let Principal::Account { id, .. } = &caller.principal else {
+        return Err(ApiError::Forbidden);
+    };
+    let Some(customer_id) = named else {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "customer_id",
+            "required",
+            "name the customer you answer for",
+        )]));
+    };
+    if customers::find(conn, customer_id, CustomerScope::All)?.is_none() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "customer_id",
+            "not_found",
+            "no customer has this id",
+        )]));
+    }
+    Ok((customer_id, *id))
 }
 
 pub async fn respond(
@@ -156,36 +133,28 @@ pub async fn respond(
 ) -> Result<ResponseView, ApiError> {
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            let (customer_id, submitted_by) = respondent(conn, &caller, body.customer_id)?;
-            if crate::customers::service::for_write(conn, customer_id)?
-                .restriction
-                .is_some()
-            {
-                return Err(crate::customers::service::restricted());
-            }
-            let survey = surveys::find(conn, id, body.version)?.ok_or(ApiError::NotFound)?;
-            let answers =
-                check_answers(&survey.questions, &body.answers).map_err(problems_to_error)?;
-            let response = surveys::add_response(
-                conn,
-                id,
-                survey.version,
-                customer_id,
-                &answers,
-                submitted_by,
-                now,
-            )?;
-            let entry = caller.audit(
-                "survey.respond",
-                "survey_response",
-                Some(response.id.to_string()),
-                Some(customer_id),
-            );
-            audit::append(conn, entry, now)?;
-            Ok::<_, ApiError>(response.into())
-        })
+        .write_audited(
+            caller.entry(AuditAction::SurveyRespond),
+            move |conn, now| {
+                let (customer_id, submitted_by) = respondent(conn, &caller, body.customer_id)?;
+                let customer = crate::customers::service::for_write(conn, customer_id)?;
+                domain::customer::ensure_processable(customer.restriction.as_ref())?;
+                let survey = surveys::find(conn, id, body.version)?.ok_or(ApiError::NotFound)?;
+                let answers =
+                    check_answers(&survey.questions, &body.answers).map_err(problems_to_error)?;
+                let response = surveys::add_response(
+                    conn,
+                    id,
+                    survey.version,
+                    customer_id,
+                    &answers,
+                    submitted_by,
+                    now,
+                )?;
+                let touched = Touched::thing(response.id, Some(customer_id));
+                Ok((response.into(), touched))
+            },
+        )
         .await
 }
 
@@ -195,14 +164,13 @@ pub async fn customer_responses(
     customer_id: Uuid,
 ) -> Result<ResponseList, ApiError> {
     let entry = caller.audit(
-        "customer.survey_responses.read",
-        "customer",
+        AuditAction::CustomerSurveyResponsesRead,
         Some(customer_id.to_string()),
         Some(customer_id),
     );
     let items = caller
         .read_audited(state, entry, move |conn| {
-            if customers::find(conn, customer_id)?.is_none() {
+            if customers::find(conn, customer_id, CustomerScope::All)?.is_none() {
                 return Err(ApiError::NotFound);
             }
             Ok(surveys::responses_of_customer(conn, customer_id)?)

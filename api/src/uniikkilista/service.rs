@@ -3,14 +3,15 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use domain::audit::ActorKind;
+use domain::audit::{AuditAction, Touched};
+use domain::person::{consents_through_guardian, is_minor};
 use domain::{EmailAddress, Language, PersonName, PhoneNumber};
 use persistence::messages::{self, Channel, NewMessage};
 use persistence::sql_types::{DbTime, DbUuid};
 use persistence::uniikkilista::{
     self as store, Filter, NewSubscription, Status, SubscriptionRow, TokenPurpose, Topic,
 };
-use persistence::{AnyConnection, DbError, audit, customers};
+use persistence::{AnyConnection, DbError, customers};
 use uuid::Uuid;
 
 use super::dto::*;
@@ -22,10 +23,6 @@ use crate::http::{Fields, Page, page};
 use crate::settings::Settings;
 use crate::state::AppState;
 
-/// Under this age the guardian gives the consent (Finnish Data Protection Act, section 5).
-const AGE_OF_DIGITAL_CONSENT: u8 = 13;
-/// Under this age a guardian's name is required.
-const ADULT_AGE: u8 = 18;
 /// How long a confirmation link or code works.
 const CONFIRM_TTL_EMAIL: chrono::Duration = chrono::Duration::days(7);
 const CONFIRM_TTL_SMS: chrono::Duration = chrono::Duration::days(1);
@@ -76,7 +73,7 @@ fn parse(req: &SubscribeRequest, now: DateTime<Utc>) -> Result<NewSubscription, 
         }
         _ => None,
     };
-    let guardian_name = match (&req.guardian_name, req.age < ADULT_AGE) {
+    let guardian_name = match (&req.guardian_name, is_minor(req.age.into())) {
         (Some(raw), _) => fields.check("guardian_name", PersonName::parse(raw)),
         (None, true) => {
             fields.push(
@@ -103,7 +100,7 @@ fn parse(req: &SubscribeRequest, now: DateTime<Utc>) -> Result<NewSubscription, 
         topic_cancellation_slots: req.topics.contains(&TopicName::CancellationSlots),
         topic_upcoming_enrolments: req.topics.contains(&TopicName::UpcomingEnrolments),
         privacy_notice_version: req.privacy_notice_version.trim().to_owned(),
-        consent_given_by: if req.age < AGE_OF_DIGITAL_CONSENT {
+        consent_given_by: if consents_through_guardian(req.age.into()) {
             "guardian"
         } else {
             "self"
@@ -141,73 +138,68 @@ pub async fn subscribe(
     channels.dedup();
     state
         .writer
-        .write(move |conn| {
-            store::insert(conn, &new)?;
-            let id = new.id.0;
-            let language = language_of(&new.language);
-            if let Some(email) = &new.email {
-                let token = secrets::random_token(32);
-                store::add_token(
-                    conn,
-                    id,
-                    TokenPurpose::Confirm,
-                    Channel::Email,
-                    &secrets::sha256_hex(&token),
-                    now + CONFIRM_TTL_EMAIL,
-                    now,
-                )?;
-                let link = format!(
-                    "{}/uniikkilista/vahvista?token={token}",
-                    settings.public_url
-                );
-                let (stop, one_click) =
-                    unsubscribe_links(conn, &settings, id, Channel::Email, now)?;
-                let (subject, body) = templates::confirm_email(language, &new.name, &link, &stop);
-                let message = outgoing(
-                    (id, email),
-                    Channel::Email,
-                    "uniikkilista.confirm",
-                    language,
-                    Some(subject),
-                    body,
-                    Some(one_click),
-                );
-                messages::enqueue(conn, &message, now)?;
-            }
-            if let Some(phone) = &new.phone {
-                let code = sms_code();
-                store::add_token(
-                    conn,
-                    id,
-                    TokenPurpose::Confirm,
-                    Channel::Sms,
-                    &secrets::sha256_hex(&code),
-                    now + CONFIRM_TTL_SMS,
-                    now,
-                )?;
-                let (stop, _) = unsubscribe_links(conn, &settings, id, Channel::Sms, now)?;
-                let message = outgoing(
-                    (id, phone),
-                    Channel::Sms,
-                    "uniikkilista.confirm",
-                    language,
-                    None,
-                    templates::confirm_sms(language, &code, &stop),
-                    None,
-                );
-                messages::enqueue(conn, &message, now)?;
-            }
-            let entry = meta.audit_as(
-                ActorKind::Anonymous,
-                None,
-                "uniikkilista.subscribe",
-                "uniikkilista_subscription",
-                Some(id.to_string()),
-                None,
-            );
-            audit::append(conn, entry, now)?;
-            Ok::<_, ApiError>(())
-        })
+        .write_audited(
+            meta.anonymous(AuditAction::UniikkilistaSubscribe),
+            move |conn, _| {
+                store::insert(conn, &new)?;
+                let id = new.id.0;
+                let language = language_of(&new.language);
+                if let Some(email) = &new.email {
+                    let token = secrets::random_token(32);
+                    store::add_token(
+                        conn,
+                        id,
+                        TokenPurpose::Confirm,
+                        Channel::Email,
+                        &secrets::sha256_hex(&token),
+                        now + CONFIRM_TTL_EMAIL,
+                        now,
+                    )?;
+                    let link = format!(
+                        "{}/uniikkilista/vahvista?token={token}",
+                        settings.public_url
+                    );
+                    let (stop, one_click) =
+                        unsubscribe_links(conn, &settings, id, Channel::Email, now)?;
+                    let (subject, body) =
+                        templates::confirm_email(language, &new.name, &link, &stop);
+                    let message = outgoing(
+                        (id, email),
+                        Channel::Email,
+                        "uniikkilista.confirm",
+                        language,
+                        Some(subject),
+                        body,
+                        Some(one_click),
+                    );
+                    messages::enqueue(conn, &message, now)?;
+                }
+                if let Some(phone) = &new.phone {
+                    let code = sms_code();
+                    store::add_token(
+                        conn,
+                        id,
+                        TokenPurpose::Confirm,
+                        Channel::Sms,
+                        &secrets::sha256_hex(&code),
+                        now + CONFIRM_TTL_SMS,
+                        now,
+                    )?;
+                    let (stop, _) = unsubscribe_links(conn, &settings, id, Channel::Sms, now)?;
+                    let message = outgoing(
+                        (id, phone),
+                        Channel::Sms,
+                        "uniikkilista.confirm",
+                        language,
+                        None,
+                        templates::confirm_sms(language, &code, &stop),
+                        None,
+                    );
+                    messages::enqueue(conn, &message, now)?;
+                }
+                Ok(((), Touched::thing(id, None)))
+            },
+        )
         .await?;
     Ok(SubscribeAccepted {
         status: "confirmation_sent",
@@ -282,26 +274,16 @@ pub async fn confirm(
     meta: RequestMeta,
 ) -> Result<Confirmed, ApiError> {
     let hash = secrets::sha256_hex(&normalise_token(token));
-    let confirmed = state
+    let channel = state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            let Some((id, channel)) = store::confirm(conn, &hash, now)? else {
-                return Ok(None);
-            };
-            let entry = meta.audit_as(
-                ActorKind::Anonymous,
-                None,
-                "uniikkilista.confirm",
-                "uniikkilista_subscription",
-                Some(id.to_string()),
-                None,
-            );
-            audit::append(conn, entry, now)?;
-            Ok::<_, ApiError>(Some(channel))
-        })
+        .write_audited(
+            meta.anonymous(AuditAction::UniikkilistaConfirm),
+            move |conn, now| {
+                let (id, channel) = store::confirm(conn, &hash, now)?.ok_or_else(invalid_token)?;
+                Ok((channel, Touched::thing(id, None)))
+            },
+        )
         .await?;
-    let channel = confirmed.ok_or_else(invalid_token)?;
     Ok(Confirmed {
         status: "confirmed",
         channel: channel.into(),
@@ -316,26 +298,15 @@ pub async fn unsubscribe(
 ) -> Result<Unsubscribed, ApiError> {
     let hash = secrets::sha256_hex(token.trim());
     let all = scope == Some(UnsubscribeScope::All);
+    let entry = meta.anonymous(AuditAction::UniikkilistaUnsubscribe);
     let channels = state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            let Some((id, channels)) = store::unsubscribe(conn, &hash, all, now)? else {
-                return Ok(None);
-            };
-            let entry = meta.audit_as(
-                ActorKind::Anonymous,
-                None,
-                "uniikkilista.unsubscribe",
-                "uniikkilista_subscription",
-                Some(id.to_string()),
-                None,
-            );
-            audit::append(conn, entry, now)?;
-            Ok::<_, ApiError>(Some(channels))
+        .write_audited(entry, move |conn, now| {
+            let (id, channels) =
+                store::unsubscribe(conn, &hash, all, now)?.ok_or_else(invalid_token)?;
+            Ok((channels, Touched::thing(id, None)))
         })
         .await?;
-    let channels = channels.ok_or_else(invalid_token)?;
     Ok(Unsubscribed {
         status: "unsubscribed",
         channels: channels.into_iter().map(Into::into).collect(),
@@ -359,12 +330,7 @@ pub async fn list(
         }),
         customer_id: query.customer_id,
     };
-    let entry = caller.audit(
-        "uniikkilista.list",
-        "uniikkilista_subscription",
-        None,
-        filter.customer_id,
-    );
+    let entry = caller.audit(AuditAction::UniikkilistaList, None, filter.customer_id);
     let rows = caller
         .read_audited(state, entry, move |conn| {
             Ok(store::list(conn, &filter, after, limit + 1)?)
@@ -386,42 +352,37 @@ pub async fn link_customer(
 ) -> Result<SubscriptionView, ApiError> {
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            if store::find(conn, id)?.is_none() {
-                return Err(ApiError::NotFound);
-            }
-            if let Some(customer_id) = patch.customer_id {
-                if let Some(customer_id) = customer_id {
-                    match customers::find_for_write(conn, customer_id)? {
-                        None => {
-                            return Err(ApiError::Validation(vec![FieldError::new(
-                                "customer_id",
-                                "not_found",
-                                "no customer has this id",
-                            )]));
-                        }
-                        Some(c) if c.erased_at.is_some() => {
-                            return Err(crate::customers::service::erased());
-                        }
-                        Some(_) => {}
-                    }
+        .write_audited(
+            caller.entry(AuditAction::UniikkilistaLinkCustomer),
+            move |conn, now| {
+                if store::find(conn, id)?.is_none() {
+                    return Err(ApiError::NotFound);
                 }
-                store::link_customer(conn, id, customer_id, now)?;
-            }
-            let subject = patch.customer_id.flatten();
-            audit::append(
-                conn,
-                caller.audit(
-                    "uniikkilista.link_customer",
-                    "uniikkilista_subscription",
-                    Some(id.to_string()),
-                    subject,
-                ),
-                now,
-            )?;
-            Ok(store::find(conn, id)?.ok_or(ApiError::NotFound)?.into())
-        })
+                if let Some(customer_id) = patch.customer_id {
+                    if let Some(customer_id) = customer_id {
+                        match customers::find_for_write(conn, customer_id)? {
+                            None => {
+                                return Err(ApiError::Validation(vec![FieldError::new(
+                                    "customer_id",
+                                    "not_found",
+                                    "no customer has this id",
+                                )]));
+                            }
+                            Some(c) if c.erased_at.is_some() => {
+                                return Err(crate::customers::service::erased());
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    store::link_customer(conn, id, customer_id, now)?;
+                }
+                let linked = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+                Ok((
+                    linked.into(),
+                    Touched::thing(id, patch.customer_id.flatten()),
+                ))
+            },
+        )
         .await
 }
 
@@ -433,16 +394,13 @@ pub async fn send_notice(
     let settings = state.settings.clone();
     state
         .writer
-        .write(move |conn| {
-            let now = Utc::now();
-            let queued = enqueue_notice(conn, &settings, req.topic.into(), &req.text, now)?;
-            audit::append(
-                conn,
-                caller.audit("uniikkilista.notice", "uniikkilista_notice", None, None),
-                now,
-            )?;
-            Ok::<_, ApiError>(queued)
-        })
+        .write_audited(
+            caller.entry(AuditAction::UniikkilistaNotice),
+            move |conn, now| {
+                let queued = enqueue_notice(conn, &settings, req.topic.into(), &req.text, now)?;
+                Ok((queued, Touched::nothing()))
+            },
+        )
         .await
 }
 

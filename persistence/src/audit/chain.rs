@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use domain::audit::{ActorKind, AuditRecord};
 use uuid::Uuid;
 
-use super::{NewAuditEvent, Row, ae};
+use super::{AuditEntry, Row, ae};
 use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::schema::{audit_chain_head as head, audit_pending as pending};
@@ -29,14 +29,14 @@ struct Unchained {
 }
 
 impl Unchained {
-    fn new(event: NewAuditEvent, now: DateTime<Utc>) -> Self {
+    fn new(event: AuditEntry, now: DateTime<Utc>) -> Self {
         Self {
             entry_id: DbUuid(Uuid::now_v7()),
             occurred_at: DbTime::new(now),
             actor_kind: event.actor_kind.as_str().to_owned(),
             actor_id: event.actor_id.map(DbUuid),
-            action: event.action.to_owned(),
-            target_type: event.target_type.to_owned(),
+            action: event.action.as_str().to_owned(),
+            target_type: event.action.target_type().to_owned(),
             target_id: event.target_id,
             subject_id: event.subject_id.map(DbUuid),
             request_id: event.request_id,
@@ -90,7 +90,7 @@ impl Unchained {
 /// audit entries). Whoever acknowledges the change waits for [`chain`] first.
 pub fn append(
     conn: &mut AnyConnection,
-    event: NewAuditEvent,
+    event: AuditEntry,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     match conn {
@@ -143,7 +143,7 @@ pub enum Pending {
 /// entry twice.
 pub fn chain(
     conn: &mut AnyConnection,
-    events: Vec<NewAuditEvent>,
+    events: Vec<AuditEntry>,
     now: DateTime<Utc>,
     pending: Pending,
 ) -> Result<(), DbError> {

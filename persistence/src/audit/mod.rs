@@ -6,6 +6,7 @@ mod verify;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+pub use domain::audit::AuditEntry;
 use domain::audit::{ActorKind, AuditRecord};
 use uuid::Uuid;
 
@@ -16,19 +17,6 @@ use crate::sql_types::{DbTime, DbUuid};
 
 pub use chain::{Pending, append, chain, chain_pending, pending_count};
 pub use verify::{ChainReport, verify};
-
-/// An entry to append; the sequence number, id, time and hashes are assigned here.
-#[derive(Debug, Clone)]
-pub struct NewAuditEvent {
-    pub actor_kind: ActorKind,
-    pub actor_id: Option<Uuid>,
-    pub action: &'static str,
-    pub target_type: &'static str,
-    pub target_id: Option<String>,
-    pub subject_id: Option<Uuid>,
-    pub request_id: Option<String>,
-    pub client_ip: Option<String>,
-}
 
 /// A stored entry.
 #[derive(Debug, Clone)]
