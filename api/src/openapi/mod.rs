@@ -5,6 +5,7 @@ mod errors;
 mod idempotency;
 mod security;
 mod text;
+mod yaml;
 
 use actix_web::App;
 use utoipa::OpenApi;
@@ -54,7 +55,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// The document as YAML, exactly as committed in `openapi.yaml`.
 pub fn yaml() -> String {
-    document()
-        .to_yaml()
-        .expect("the OpenAPI document serialises")
+    yaml::quote_timestamps(
+        &document()
+            .to_yaml()
+            .expect("the OpenAPI document serialises"),
+    )
 }
