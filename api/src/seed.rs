@@ -14,7 +14,6 @@ use persistence::accounts::{self, NewAccount};
 use persistence::consents::{self, NewConsent};
 use persistence::login_events::{self, LoginOutcome, NewLoginEvent};
 use persistence::messages::{self, Channel, NewMessage};
-use persistence::sql_types::{DbTime, DbUuid};
 use persistence::uniikkilista::{self, NewSubscription};
 use persistence::{AnyConnection, Pool, customers, surveys, write_transaction};
 use rand::rngs::StdRng;
@@ -332,10 +331,9 @@ fn add_subscription(
     profile: &CustomerProfile,
     now: chrono::DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let at = DbTime::new(now);
     let id = Uuid::now_v7();
     let new = NewSubscription {
-        id: DbUuid(id),
+        id,
         name: format!(
             "{} {}",
             profile.first_name.as_str(),
@@ -355,10 +353,8 @@ fn add_subscription(
         topic_upcoming_enrolments: true,
         privacy_notice_version: EDITION.to_owned(),
         consent_given_by: "self".to_owned(),
-        created_at: at,
-        updated_at: at,
     };
-    uniikkilista::insert(conn, &new)?;
+    uniikkilista::insert(conn, &new, now)?;
     uniikkilista::link_customer(conn, id, Some(customer_id), now)?;
     let consent = NewConsent {
         customer_id,

@@ -48,18 +48,47 @@ pub fn notice_versions(conn: &mut AnyConnection) -> Result<Vec<(String, DateTime
 }
 
 /// One recorded consent or withdrawal.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = c)]
-pub struct ConsentRow {
-    pub id: DbUuid,
-    pub customer_id: DbUuid,
+#[derive(Debug, Clone)]
+pub struct Consent {
+    pub id: Uuid,
+    pub customer_id: Uuid,
     pub purpose: String,
     pub granted: bool,
     pub source: String,
     pub given_by: String,
     pub privacy_notice_version: String,
-    pub recorded_by: Option<DbUuid>,
-    pub created_at: DbTime,
+    pub recorded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = c)]
+struct Row {
+    id: DbUuid,
+    customer_id: DbUuid,
+    purpose: String,
+    granted: bool,
+    source: String,
+    given_by: String,
+    privacy_notice_version: String,
+    recorded_by: Option<DbUuid>,
+    created_at: DbTime,
+}
+
+impl From<Row> for Consent {
+    fn from(row: Row) -> Self {
+        Self {
+            id: row.id.0,
+            customer_id: row.customer_id.0,
+            purpose: row.purpose,
+            granted: row.granted,
+            source: row.source,
+            given_by: row.given_by,
+            privacy_notice_version: row.privacy_notice_version,
+            recorded_by: row.recorded_by.map(|id| id.0),
+            created_at: row.created_at.get(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -77,7 +106,7 @@ pub fn record(
     conn: &mut AnyConnection,
     new: &NewConsent<'_>,
     now: DateTime<Utc>,
-) -> Result<ConsentRow, DbError> {
+) -> Result<Consent, DbError> {
     let id = Uuid::now_v7();
     diesel::insert_into(c::table)
         .values((
@@ -94,17 +123,21 @@ pub fn record(
         .execute(conn)?;
     Ok(c::table
         .find(DbUuid(id))
-        .select(ConsentRow::as_select())
-        .first(conn)?)
+        .select(Row::as_select())
+        .first::<Row>(conn)?
+        .into())
 }
 
 /// The whole history of a person's consents, oldest first.
-pub fn history(conn: &mut AnyConnection, customer_id: Uuid) -> Result<Vec<ConsentRow>, DbError> {
+pub fn history(conn: &mut AnyConnection, customer_id: Uuid) -> Result<Vec<Consent>, DbError> {
     Ok(c::table
         .filter(c::customer_id.eq(DbUuid(customer_id)))
         .order((c::created_at.asc(), c::id.asc()))
-        .select(ConsentRow::as_select())
-        .load(conn)?)
+        .select(Row::as_select())
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(Consent::from)
+        .collect())
 }
 
 /// The (customer, purpose) pairs whose latest consent among `customer_ids` is a withdrawal,

@@ -10,29 +10,66 @@ use crate::error::DbError;
 use crate::schema::privacy_requests as p;
 use crate::sql_types::{DbTime, DbUuid};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = p)]
-pub struct RequestRow {
-    pub id: DbUuid,
-    pub customer_id: DbUuid,
-    pub kind: String,
-    pub status: String,
+/// A data-subject request and where it stands.
+#[derive(Debug, Clone)]
+pub struct PrivacyRequest {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
     pub description: Option<String>,
+    /// `self` or `staff`.
     pub filed_by: String,
     pub identity_verification: Option<String>,
-    pub received_at: DbTime,
+    pub received_at: DateTime<Utc>,
     pub due_on: NaiveDate,
     pub extension_reason: Option<String>,
     pub resolution: Option<String>,
-    pub recorded_by: Option<DbUuid>,
-    pub updated_at: DbTime,
+    pub recorded_by: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
     pub version: i64,
 }
 
-impl RequestRow {
-    pub fn status(&self) -> Result<RequestStatus, DbError> {
-        RequestStatus::parse(&self.status)
-            .ok_or_else(|| DbError::corrupt("privacy_requests.status"))
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = p)]
+struct Row {
+    id: DbUuid,
+    customer_id: DbUuid,
+    kind: String,
+    status: String,
+    description: Option<String>,
+    filed_by: String,
+    identity_verification: Option<String>,
+    received_at: DbTime,
+    due_on: NaiveDate,
+    extension_reason: Option<String>,
+    resolution: Option<String>,
+    recorded_by: Option<DbUuid>,
+    updated_at: DbTime,
+    version: i64,
+}
+
+impl TryFrom<Row> for PrivacyRequest {
+    type Error = DbError;
+    fn try_from(row: Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.id.0,
+            customer_id: row.customer_id.0,
+            kind: RequestKind::parse(&row.kind)
+                .ok_or_else(|| DbError::corrupt("privacy_requests.kind"))?,
+            status: RequestStatus::parse(&row.status)
+                .ok_or_else(|| DbError::corrupt("privacy_requests.status"))?,
+            description: row.description,
+            filed_by: row.filed_by,
+            identity_verification: row.identity_verification,
+            received_at: row.received_at.get(),
+            due_on: row.due_on,
+            extension_reason: row.extension_reason,
+            resolution: row.resolution,
+            recorded_by: row.recorded_by.map(|id| id.0),
+            updated_at: row.updated_at.get(),
+            version: row.version,
+        })
     }
 }
 
@@ -51,7 +88,7 @@ pub fn insert(
     conn: &mut AnyConnection,
     new: &NewRequest<'_>,
     now: DateTime<Utc>,
-) -> Result<RequestRow, DbError> {
+) -> Result<PrivacyRequest, DbError> {
     let id = Uuid::now_v7();
     let at = DbTime::new(now);
     diesel::insert_into(p::table)
@@ -72,12 +109,14 @@ pub fn insert(
     find(conn, id)?.ok_or(DbError::NotFound)
 }
 
-pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<RequestRow>, DbError> {
-    Ok(p::table
+pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<PrivacyRequest>, DbError> {
+    p::table
         .find(DbUuid(id))
-        .select(RequestRow::as_select())
+        .select(Row::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(PrivacyRequest::try_from)
+        .transpose()
 }
 
 #[derive(Debug, Default, Clone)]
@@ -94,8 +133,8 @@ pub fn list(
     filter: &Filter,
     after: Option<Uuid>,
     limit: i64,
-) -> Result<Vec<RequestRow>, DbError> {
-    let mut query = p::table.select(RequestRow::as_select()).into_boxed();
+) -> Result<Vec<PrivacyRequest>, DbError> {
+    let mut query = p::table.select(Row::as_select()).into_boxed();
     if let Some(status) = filter.status {
         query = query.filter(p::status.eq(status.as_str()));
     }
@@ -114,7 +153,13 @@ pub fn list(
     if let Some(after) = after {
         query = query.filter(p::id.gt(DbUuid(after)));
     }
-    Ok(query.order(p::id.asc()).limit(limit).load(conn)?)
+    query
+        .order(p::id.asc())
+        .limit(limit)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(PrivacyRequest::try_from)
+        .collect()
 }
 
 /// A change to a request, guarded by its version.
@@ -139,9 +184,7 @@ pub fn update(
     };
     let changed = diesel::update(p::table.find(DbUuid(id)).filter(p::version.eq(version)))
         .set((
-            p::status.eq(changes
-                .status
-                .map_or(current.status.clone(), |s| s.as_str().to_owned())),
+            p::status.eq(changes.status.unwrap_or(current.status).as_str()),
             p::due_on.eq(changes.due_on.unwrap_or(current.due_on)),
             p::extension_reason.eq(changes
                 .extension_reason

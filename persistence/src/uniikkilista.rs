@@ -11,11 +11,10 @@ use crate::messages::Channel;
 use crate::schema::{customers, uniikkilista_subscriptions as s, uniikkilista_tokens as t};
 use crate::sql_types::{DbTime, DbUuid};
 
-/// A subscription as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = s)]
-pub struct SubscriptionRow {
-    pub id: DbUuid,
+/// A subscription.
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    pub id: Uuid,
     pub name: String,
     pub guardian_name: Option<String>,
     pub age: i32,
@@ -24,20 +23,72 @@ pub struct SubscriptionRow {
     pub language: String,
     pub wants_email: bool,
     pub wants_sms: bool,
-    pub email_confirmed_at: Option<DbTime>,
-    pub sms_confirmed_at: Option<DbTime>,
-    pub email_unsubscribed_at: Option<DbTime>,
-    pub sms_unsubscribed_at: Option<DbTime>,
+    pub email_confirmed_at: Option<DateTime<Utc>>,
+    pub sms_confirmed_at: Option<DateTime<Utc>>,
+    pub email_unsubscribed_at: Option<DateTime<Utc>>,
+    pub sms_unsubscribed_at: Option<DateTime<Utc>>,
     pub topic_cancellation_slots: bool,
     pub topic_upcoming_enrolments: bool,
     pub privacy_notice_version: String,
     pub consent_given_by: String,
-    pub customer_id: Option<DbUuid>,
-    pub created_at: DbTime,
-    pub updated_at: DbTime,
+    pub customer_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
-impl SubscriptionRow {
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = s)]
+struct Row {
+    id: DbUuid,
+    name: String,
+    guardian_name: Option<String>,
+    age: i32,
+    email: Option<String>,
+    phone: Option<String>,
+    language: String,
+    wants_email: bool,
+    wants_sms: bool,
+    email_confirmed_at: Option<DbTime>,
+    sms_confirmed_at: Option<DbTime>,
+    email_unsubscribed_at: Option<DbTime>,
+    sms_unsubscribed_at: Option<DbTime>,
+    topic_cancellation_slots: bool,
+    topic_upcoming_enrolments: bool,
+    privacy_notice_version: String,
+    consent_given_by: String,
+    customer_id: Option<DbUuid>,
+    created_at: DbTime,
+    updated_at: DbTime,
+}
+
+impl From<Row> for Subscription {
+    fn from(row: Row) -> Self {
+        Self {
+            id: row.id.0,
+            name: row.name,
+            guardian_name: row.guardian_name,
+            age: row.age,
+            email: row.email,
+            phone: row.phone,
+            language: row.language,
+            wants_email: row.wants_email,
+            wants_sms: row.wants_sms,
+            email_confirmed_at: row.email_confirmed_at.map(DbTime::get),
+            sms_confirmed_at: row.sms_confirmed_at.map(DbTime::get),
+            email_unsubscribed_at: row.email_unsubscribed_at.map(DbTime::get),
+            sms_unsubscribed_at: row.sms_unsubscribed_at.map(DbTime::get),
+            topic_cancellation_slots: row.topic_cancellation_slots,
+            topic_upcoming_enrolments: row.topic_upcoming_enrolments,
+            privacy_notice_version: row.privacy_notice_version,
+            consent_given_by: row.consent_given_by,
+            customer_id: row.customer_id.map(|id| id.0),
+            created_at: row.created_at.get(),
+            updated_at: row.updated_at.get(),
+        }
+    }
+}
+
+impl Subscription {
     /// Whether notices may go out on `channel`: asked for, confirmed, not withdrawn.
     pub fn active(&self, channel: Channel) -> bool {
         match channel {
@@ -56,10 +107,9 @@ impl SubscriptionRow {
 }
 
 /// A new, unconfirmed subscription.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = s)]
+#[derive(Debug)]
 pub struct NewSubscription {
-    pub id: DbUuid,
+    pub id: Uuid,
     pub name: String,
     pub guardian_name: Option<String>,
     pub age: i32,
@@ -72,21 +122,48 @@ pub struct NewSubscription {
     pub topic_upcoming_enrolments: bool,
     pub privacy_notice_version: String,
     pub consent_given_by: String,
-    pub created_at: DbTime,
-    pub updated_at: DbTime,
 }
 
-pub fn insert(conn: &mut AnyConnection, new: &NewSubscription) -> Result<(), DbError> {
-    diesel::insert_into(s::table).values(new).execute(conn)?;
+/// Stores `new`, created at `now`.
+pub fn insert(
+    conn: &mut AnyConnection,
+    new: &NewSubscription,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let at = DbTime::new(now);
+    diesel::insert_into(s::table)
+        .values((
+            s::id.eq(DbUuid(new.id)),
+            s::name.eq(&new.name),
+            s::guardian_name.eq(new.guardian_name.as_deref()),
+            s::age.eq(new.age),
+            s::email.eq(new.email.as_deref()),
+            s::phone.eq(new.phone.as_deref()),
+            s::language.eq(&new.language),
+            s::wants_email.eq(new.wants_email),
+            s::wants_sms.eq(new.wants_sms),
+            s::topic_cancellation_slots.eq(new.topic_cancellation_slots),
+            s::topic_upcoming_enrolments.eq(new.topic_upcoming_enrolments),
+            s::privacy_notice_version.eq(&new.privacy_notice_version),
+            s::consent_given_by.eq(&new.consent_given_by),
+            s::created_at.eq(at),
+            s::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<SubscriptionRow>, DbError> {
+fn subscriptions(rows: Vec<Row>) -> Vec<Subscription> {
+    rows.into_iter().map(Subscription::from).collect()
+}
+
+pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Subscription>, DbError> {
     Ok(s::table
         .find(DbUuid(id))
-        .select(SubscriptionRow::as_select())
-        .first(conn)
-        .optional()?)
+        .select(Row::as_select())
+        .first::<Row>(conn)
+        .optional()?
+        .map(Subscription::from))
 }
 
 /// What a token may do.
@@ -308,8 +385,8 @@ pub fn list(
     filter: &Filter,
     after: Option<Uuid>,
     limit: i64,
-) -> Result<Vec<SubscriptionRow>, DbError> {
-    let mut query = s::table.select(SubscriptionRow::as_select()).into_boxed();
+) -> Result<Vec<Subscription>, DbError> {
+    let mut query = s::table.select(Row::as_select()).into_boxed();
     if let Some(topic) = filter.topic {
         query = query.filter(has_topic(topic));
     }
@@ -334,23 +411,27 @@ pub fn list(
     if let Some(after) = after {
         query = query.filter(s::id.gt(DbUuid(after)));
     }
-    Ok(query.order(s::id.asc()).limit(limit).load(conn)?)
+    Ok(subscriptions(
+        query.order(s::id.asc()).limit(limit).load(conn)?,
+    ))
 }
 
 /// Every subscription with an active channel for `topic`, except those linked to a customer
 /// whose processing is restricted: the restriction wins over the subscription.
-pub fn recipients(conn: &mut AnyConnection, topic: Topic) -> Result<Vec<SubscriptionRow>, DbError> {
-    Ok(s::table
-        .select(SubscriptionRow::as_select())
-        .filter(has_topic(topic))
-        .filter(is_active())
-        .filter(not(exists(
-            customers::table
-                .filter(customers::id.nullable().eq(s::customer_id))
-                .filter(customers::restricted_at.is_not_null()),
-        )))
-        .order(s::id.asc())
-        .load(conn)?)
+pub fn recipients(conn: &mut AnyConnection, topic: Topic) -> Result<Vec<Subscription>, DbError> {
+    Ok(subscriptions(
+        s::table
+            .select(Row::as_select())
+            .filter(has_topic(topic))
+            .filter(is_active())
+            .filter(not(exists(
+                customers::table
+                    .filter(customers::id.nullable().eq(s::customer_id))
+                    .filter(customers::restricted_at.is_not_null()),
+            )))
+            .order(s::id.asc())
+            .load(conn)?,
+    ))
 }
 
 /// Stops `channel` on every subscription linked to the customer: their consent was withdrawn.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::Connection;
 use domain::audit::{AuditAction, Touched};
 use domain::person::{age_on, consents_through_guardian};
-use persistence::consents::{self as store, ConsentRow, NewConsent};
+use persistence::consents::{self as store, Consent, NewConsent};
 use persistence::messages::Channel;
 use persistence::{AnyConnection, customers, uniikkilista};
 use serde::{Deserialize, Serialize};
@@ -114,16 +114,16 @@ pub struct ConsentRecord {
     pub at: DateTime<Utc>,
 }
 
-impl From<ConsentRow> for ConsentRecord {
-    fn from(r: ConsentRow) -> Self {
+impl From<Consent> for ConsentRecord {
+    fn from(r: Consent) -> Self {
         Self {
             purpose: r.purpose,
             granted: r.granted,
             source: r.source,
             given_by: r.given_by,
             privacy_notice_version: r.privacy_notice_version,
-            recorded_by: r.recorded_by.map(|a| a.0),
-            at: r.created_at.get(),
+            recorded_by: r.recorded_by,
+            at: r.created_at,
         }
     }
 }
@@ -144,7 +144,7 @@ pub struct Consents {
     pub history: Vec<ConsentRecord>,
 }
 
-fn view(history: Vec<ConsentRow>) -> Consents {
+fn view(history: Vec<Consent>) -> Consents {
     let current = ConsentPurpose::ALL
         .iter()
         .map(|purpose| {
@@ -152,7 +152,7 @@ fn view(history: Vec<ConsentRow>) -> Consents {
             ConsentState {
                 purpose: *purpose,
                 granted: latest.map(|r| r.granted),
-                since: latest.map(|r| r.created_at.get()),
+                since: latest.map(|r| r.created_at),
             }
         })
         .collect();

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use domain::audit::AuditAction;
-use domain::privacy_request::RequestStatus;
+use domain::privacy_request::{RequestKind, RequestStatus};
 use persistence::erasure::{self, Erased, Step, Treatment};
 use persistence::privacy_requests::{self, Changes, Filter};
 use persistence::{audit, customers, write_transaction};
@@ -151,8 +151,7 @@ pub async fn erase(
             };
             let mut completed = 0;
             for request in privacy_requests::list(conn, &open, None, 1_000)? {
-                let status = request.status()?;
-                if request.kind != "erasure" || !status.is_open() {
+                if request.kind != RequestKind::Erasure || !request.status.is_open() {
                     continue;
                 }
                 let resolution = format!("Erased: {reason}");
@@ -161,10 +160,10 @@ pub async fn erase(
                     resolution: Some(&resolution),
                     ..Default::default()
                 };
-                privacy_requests::update(conn, request.id.0, request.version, &changes, now)?;
+                privacy_requests::update(conn, request.id, request.version, &changes, now)?;
                 let entry = caller.audit(
                     AuditAction::PrivacyRequestComplete,
-                    Some(request.id.0.to_string()),
+                    Some(request.id.to_string()),
                     Some(customer_id),
                 );
                 audit::append(conn, entry, now)?;

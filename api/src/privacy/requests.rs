@@ -5,7 +5,7 @@ use domain::audit::{AuditAction, Touched};
 use domain::privacy_request::{
     RequestKind, RequestStatus, due_date, extended_due_date, transition,
 };
-use persistence::privacy_requests::{self as store, Changes, Filter, NewRequest, RequestRow};
+use persistence::privacy_requests::{self as store, Changes, Filter, NewRequest, PrivacyRequest};
 use persistence::{audit, customers};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -84,18 +84,17 @@ pub struct RequestView {
     pub version: i64,
 }
 
-fn view(r: RequestRow) -> RequestView {
-    let open = RequestStatus::parse(&r.status).is_some_and(RequestStatus::is_open);
+fn view(r: PrivacyRequest) -> RequestView {
     RequestView {
-        id: r.id.0,
-        customer_id: r.customer_id.0,
-        overdue: open && r.due_on < Utc::now().date_naive(),
-        kind: r.kind,
-        status: r.status,
+        id: r.id,
+        customer_id: r.customer_id,
+        overdue: r.status.is_open() && r.due_on < Utc::now().date_naive(),
+        kind: r.kind.as_str().to_owned(),
+        status: r.status.as_str().to_owned(),
         description: r.description,
         filed_by: r.filed_by,
         identity_verification: r.identity_verification,
-        received_at: r.received_at.get(),
+        received_at: r.received_at,
         due_on: r.due_on,
         extension_reason: r.extension_reason,
         resolution: r.resolution,
@@ -163,7 +162,7 @@ fn file(
                         recorded_by,
                     };
                     let row = store::insert(conn, &new, now)?;
-                    let touched = Touched::thing(row.id.0, Some(customer.id));
+                    let touched = Touched::thing(row.id, Some(customer.id));
                     Ok((view(row), touched))
                 },
             )
@@ -210,7 +209,7 @@ pub async fn list_own(state: &AppState, caller: Caller) -> Result<Page<RequestVi
         )?)
     })
     .await?;
-    Ok(page(rows, 1_000, |r| r.id.0.to_string(), view))
+    Ok(page(rows, 1_000, |r| r.id.to_string(), view))
 }
 
 pub async fn list(
@@ -234,7 +233,7 @@ pub async fn list(
             Ok(store::list(conn, &filter, after, limit + 1)?)
         })
         .await?;
-    Ok(page(rows, limit, |r| r.id.0.to_string(), view))
+    Ok(page(rows, limit, |r| r.id.to_string(), view))
 }
 
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestView, ApiError> {
@@ -245,7 +244,7 @@ pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestVi
     let entry = caller.audit(
         AuditAction::PrivacyRequestRead,
         Some(id.to_string()),
-        Some(row.customer_id.0),
+        Some(row.customer_id),
     );
     state.writer.audit(entry).await?;
     Ok(view(row))
@@ -267,7 +266,7 @@ pub async fn update(
         .write(move |conn| {
             let now = Utc::now();
             let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            let status = row.status()?;
+            let status = row.status;
             if expected.is_some_and(|v| v != row.version) {
                 return Err(ApiError::PreconditionFailed);
             }
@@ -298,7 +297,7 @@ pub async fn update(
                             "an extension needs a reason",
                         ));
                     }
-                    let due = extended_due_date(row.received_at.get().date_naive(), months)
+                    let due = extended_due_date(row.received_at.date_naive(), months)
                         .map_err(|e| invalid("extend_months", "range", e.to_string()))?;
                     actions.push(AuditAction::PrivacyRequestExtend);
                     Some(due)
@@ -317,7 +316,7 @@ pub async fn update(
             for action in actions {
                 audit::append(
                     conn,
-                    caller.audit(action, Some(id.to_string()), Some(row.customer_id.0)),
+                    caller.audit(action, Some(id.to_string()), Some(row.customer_id)),
                     now,
                 )?;
             }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::Language;
 use persistence::messages::Channel;
-use persistence::uniikkilista::{SubscriptionRow, Topic};
+use persistence::uniikkilista::{Subscription, Topic};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -194,22 +194,20 @@ fn channel_state(
     })
 }
 
-impl From<SubscriptionRow> for SubscriptionView {
-    fn from(r: SubscriptionRow) -> Self {
-        let get =
-            |t: Option<persistence::sql_types::DbTime>| t.map(persistence::sql_types::DbTime::get);
+impl From<Subscription> for SubscriptionView {
+    fn from(r: Subscription) -> Self {
         let channels = [
             channel_state(
                 Channel::Email,
                 r.wants_email,
-                get(r.email_confirmed_at),
-                get(r.email_unsubscribed_at),
+                r.email_confirmed_at,
+                r.email_unsubscribed_at,
             ),
             channel_state(
                 Channel::Sms,
                 r.wants_sms,
-                get(r.sms_confirmed_at),
-                get(r.sms_unsubscribed_at),
+                r.sms_confirmed_at,
+                r.sms_unsubscribed_at,
             ),
         ];
         let mut topics = Vec::new();
@@ -220,7 +218,7 @@ impl From<SubscriptionRow> for SubscriptionView {
             topics.push(TopicName::UpcomingEnrolments);
         }
         Self {
-            id: r.id.0,
+            id: r.id,
             name: r.name,
             guardian_name: r.guardian_name,
             age: r.age,
@@ -231,8 +229,8 @@ impl From<SubscriptionRow> for SubscriptionView {
             topics,
             privacy_notice_version: r.privacy_notice_version,
             consent_given_by: r.consent_given_by,
-            customer_id: r.customer_id.map(|c| c.0),
-            created_at: r.created_at.get(),
+            customer_id: r.customer_id,
+            created_at: r.created_at,
         }
     }
 }

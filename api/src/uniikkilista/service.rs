@@ -7,9 +7,8 @@ use domain::audit::{AuditAction, Touched};
 use domain::person::{consents_through_guardian, is_minor};
 use domain::{EmailAddress, Language, PersonName, PhoneNumber};
 use persistence::messages::{self, Channel, NewMessage};
-use persistence::sql_types::{DbTime, DbUuid};
 use persistence::uniikkilista::{
-    self as store, Filter, NewSubscription, Status, SubscriptionRow, TokenPurpose, Topic,
+    self as store, Filter, NewSubscription, Status, Subscription, TokenPurpose, Topic,
 };
 use persistence::{AnyConnection, DbError, customers};
 use uuid::Uuid;
@@ -52,7 +51,7 @@ fn sms_code() -> String {
 
 /// Checks a sign-up and turns it into what is stored: only the contact details of the chosen
 /// channels are kept.
-fn parse(req: &SubscribeRequest, now: DateTime<Utc>) -> Result<NewSubscription, ApiError> {
+fn parse(req: &SubscribeRequest) -> Result<NewSubscription, ApiError> {
     let mut fields = Fields::default();
     let name = fields.check("name", PersonName::parse(&req.name));
     let wants_email = req.channels.contains(&ChannelName::Email);
@@ -86,9 +85,8 @@ fn parse(req: &SubscribeRequest, now: DateTime<Utc>) -> Result<NewSubscription, 
         (None, false) => None,
     };
     fields.finish()?;
-    let at = DbTime::new(now);
     Ok(NewSubscription {
-        id: DbUuid(Uuid::now_v7()),
+        id: Uuid::now_v7(),
         name: name.expect("checked").into(),
         guardian_name: guardian_name.map(Into::into),
         age: i32::from(req.age),
@@ -106,8 +104,6 @@ fn parse(req: &SubscribeRequest, now: DateTime<Utc>) -> Result<NewSubscription, 
             "self"
         }
         .to_owned(),
-        created_at: at,
-        updated_at: at,
     })
 }
 
@@ -118,8 +114,7 @@ pub async fn subscribe(
     req: SubscribeRequest,
     meta: RequestMeta,
 ) -> Result<SubscribeAccepted, ApiError> {
-    let now = Utc::now();
-    let new = parse(&req, now)?;
+    let new = parse(&req)?;
     let version = new.privacy_notice_version.clone();
     let known = db::run(&state.pool, move |conn| {
         Ok(persistence::consents::notice_exists(conn, &version)?)
@@ -140,9 +135,9 @@ pub async fn subscribe(
         .writer
         .write_audited(
             meta.anonymous(AuditAction::UniikkilistaSubscribe),
-            move |conn, _| {
-                store::insert(conn, &new)?;
-                let id = new.id.0;
+            move |conn, now| {
+                store::insert(conn, &new, now)?;
+                let id = new.id;
                 let language = language_of(&new.language);
                 if let Some(email) = &new.email {
                     let token = secrets::random_token(32);
@@ -339,7 +334,7 @@ pub async fn list(
     Ok(page(
         rows,
         limit,
-        |r| r.id.0.to_string(),
+        |r| r.id.to_string(),
         SubscriptionView::from,
     ))
 }
@@ -414,12 +409,8 @@ pub fn enqueue_notice(
     text: &NoticeText,
     now: DateTime<Utc>,
 ) -> Result<NoticeQueued, DbError> {
-    let recipients: Vec<SubscriptionRow> = store::recipients(conn, topic)?;
-    let linked: Vec<Uuid> = recipients
-        .iter()
-        .filter_map(|r| r.customer_id)
-        .map(|c| c.0)
-        .collect();
+    let recipients: Vec<Subscription> = store::recipients(conn, topic)?;
+    let linked: Vec<Uuid> = recipients.iter().filter_map(|r| r.customer_id).collect();
     let withdrawn = persistence::consents::withdrawals(conn, &linked)?;
     let mut sent_to = BTreeSet::new();
     let mut queued = 0;
@@ -442,7 +433,7 @@ pub fn enqueue_notice(
                 "uniikkilista_sms"
             };
             if let Some(customer) = subscription.customer_id
-                && withdrawn.contains(&(customer.0, purpose.to_owned()))
+                && withdrawn.contains(&(customer, purpose.to_owned()))
             {
                 continue;
             }
@@ -453,12 +444,12 @@ pub fn enqueue_notice(
                 continue;
             }
             let (page_link, one_click) =
-                unsubscribe_links(conn, settings, subscription.id.0, channel, now)?;
+                unsubscribe_links(conn, settings, subscription.id, channel, now)?;
             let message = match channel {
                 Channel::Email => {
                     let (subject, body) = templates::notice_email(language, body, &page_link);
                     outgoing(
-                        (subscription.id.0, address),
+                        (subscription.id, address),
                         channel,
                         "uniikkilista.notice",
                         language,
@@ -468,7 +459,7 @@ pub fn enqueue_notice(
                     )
                 }
                 Channel::Sms => outgoing(
-                    (subscription.id.0, address),
+                    (subscription.id, address),
                     channel,
                     "uniikkilista.notice",
                     language,
@@ -480,7 +471,7 @@ pub fn enqueue_notice(
             messages::enqueue(
                 conn,
                 &NewMessage {
-                    customer_id: subscription.customer_id.map(|c| c.0),
+                    customer_id: subscription.customer_id,
                     ..message
                 },
                 now,
