@@ -211,6 +211,55 @@ pub fn check_answers(
     }
 }
 
+/// What the answers to one question add up to, for teaching planning: never who answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    /// How many responses answered the question.
+    pub answered: usize,
+    /// Scale questions: the mean answer, to two decimals.
+    pub average: Option<f64>,
+    /// Choice questions: how many chose each option (every option listed, chosen or not).
+    pub option_counts: Option<BTreeMap<String, usize>>,
+}
+
+/// Adds up the answers `responses` gave to `question`.
+pub fn aggregate(question: &Question, responses: &[BTreeMap<String, Value>]) -> Aggregate {
+    let given: Vec<&Value> = responses
+        .iter()
+        .filter_map(|a| a.get(&question.id))
+        .collect();
+    let average = (question.kind == QuestionKind::Scale && !given.is_empty()).then(|| {
+        let sum: f64 = given.iter().filter_map(|v| v.as_f64()).sum();
+        (sum / given.len() as f64 * 100.0).round() / 100.0
+    });
+    let option_counts = matches!(
+        question.kind,
+        QuestionKind::SingleChoice | QuestionKind::MultipleChoice
+    )
+    .then(|| {
+        let mut counts: BTreeMap<String, usize> =
+            question.options.iter().map(|o| (o.clone(), 0)).collect();
+        for value in &given {
+            let chosen: Vec<&str> = match value {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            for option in chosen {
+                if let Some(count) = counts.get_mut(option) {
+                    *count += 1;
+                }
+            }
+        }
+        counts
+    });
+    Aggregate {
+        answered: given.len(),
+        average,
+        option_counts,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +300,44 @@ mod tests {
 
     fn answers(value: Value) -> BTreeMap<String, Value> {
         serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn aggregates_count_every_option_average_scales_and_say_nothing_of_text() {
+        let responses = vec![
+            answers(json!({"goals": ["Hengitys"], "level": "Edistynyt", "mood": 4})),
+            answers(json!({"goals": ["Hengitys", "Esiintyminen"], "mood": 5, "other": "kiitos"})),
+            answers(json!({"goals": [], "mood": 4})),
+        ];
+        let [goals, level, mood, other] = &form()[..] else {
+            unreachable!()
+        };
+        let goals = aggregate(goals, &responses);
+        assert_eq!(goals.answered, 3);
+        assert_eq!(
+            goals.option_counts,
+            Some(BTreeMap::from([
+                ("Esiintyminen".into(), 1),
+                ("Hengitys".into(), 2)
+            ]))
+        );
+        assert_eq!(goals.average, None);
+        let level = aggregate(level, &responses);
+        assert_eq!(level.answered, 1);
+        assert_eq!(
+            level.option_counts,
+            Some(BTreeMap::from([
+                ("Aloittelija".into(), 0),
+                ("Edistynyt".into(), 1)
+            ]))
+        );
+        assert_eq!(aggregate(mood, &responses).average, Some(4.33));
+        let other = aggregate(other, &responses);
+        assert_eq!(
+            (other.answered, other.average, other.option_counts),
+            (1, None, None)
+        );
+        assert_eq!(aggregate(mood, &[]).average, None, "no answers, no mean");
     }
 
     #[test]

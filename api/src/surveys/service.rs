@@ -3,7 +3,7 @@
 use domain::audit::{AuditAction, Touched};
 use std::collections::BTreeMap;
 
-use domain::survey::{Question, QuestionKind, check_answers, check_questions};
+use domain::survey::{self, Question, check_answers, check_questions};
 use persistence::customers::{self, CustomerScope};
 use persistence::{AnyConnection, surveys};
 use serde_json::Value;
@@ -205,40 +205,12 @@ pub async fn aggregates(
 }
 
 fn aggregate(question: &Question, responses: &[BTreeMap<String, Value>]) -> QuestionAggregate {
-    let given: Vec<&Value> = responses
-        .iter()
-        .filter_map(|a| a.get(&question.id))
-        .collect();
-    let average = (question.kind == QuestionKind::Scale && !given.is_empty()).then(|| {
-        let sum: f64 = given.iter().filter_map(|v| v.as_f64()).sum();
-        (sum / given.len() as f64 * 100.0).round() / 100.0
-    });
-    let option_counts = matches!(
-        question.kind,
-        QuestionKind::SingleChoice | QuestionKind::MultipleChoice
-    )
-    .then(|| {
-        let mut counts: BTreeMap<String, usize> =
-            question.options.iter().map(|o| (o.clone(), 0)).collect();
-        for value in &given {
-            let chosen: Vec<&str> = match value {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-                _ => Vec::new(),
-            };
-            for option in chosen {
-                if let Some(count) = counts.get_mut(option) {
-                    *count += 1;
-                }
-            }
-        }
-        counts
-    });
+    let totals = survey::aggregate(question, responses);
     QuestionAggregate {
         id: question.id.clone(),
         kind: question.kind,
-        answered: given.len(),
-        average,
-        option_counts,
+        answered: totals.answered,
+        average: totals.average,
+        option_counts: totals.option_counts,
     }
 }
