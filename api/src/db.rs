@@ -3,12 +3,9 @@
 use std::time::Instant;
 
 use actix_web::web;
-use domain::audit::AuditEntry;
 use persistence::{AnyConnection, DbError, Pool};
 
-use crate::auth::session_check::SessionProof;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Runs `f` with a pooled connection on actix's blocking thread pool, never on an async
 /// worker. A pool that cannot hand out a connection in time becomes a 503.
@@ -31,25 +28,6 @@ where
     })
     .await
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
-}
-
-/// A staff read of personal data: `read` runs on the blocking pool, outside any write
-/// transaction, and the answer waits until `entry` is durable in the audit log (group-committed
-/// with concurrent reads) and `proof`'s session is found live as the entry is written (see
-/// `auth::reader`, the only caller). A read that fails leaves no entry.
-pub async fn read_audited<T, F>(
-    state: &AppState,
-    entry: AuditEntry,
-    proof: Option<SessionProof>,
-    read: F,
-) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    let value = run(&state.pool, read).await?;
-    state.writer.audit_checked(entry, proof).await?;
-    Ok(value)
 }
 
 #[cfg(test)]

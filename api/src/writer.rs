@@ -32,8 +32,7 @@ use persistence::audit::{self, Pending};
 use persistence::{AnyConnection, BackendKind, DbError, Pool, PooledConnection, write_transaction};
 use tokio::sync::oneshot;
 
-use crate::auth::principal::SESSION_ENDED;
-use crate::auth::session_check::SessionProof;
+use crate::auth::session_check::{SESSION_ENDED, SessionProof};
 use crate::db;
 use crate::error::ApiError;
 use crate::metrics::BatchMetrics;

@@ -12,7 +12,7 @@ use futures_util::future::LocalBoxFuture;
 use uuid::Uuid;
 
 use super::policy::{self, Action};
-use super::session_check::SessionProof;
+use super::session_check::{SESSION_ENDED, SessionProof};
 use super::{secrets, tokens};
 use crate::db;
 use crate::error::ApiError;
@@ -213,10 +213,6 @@ pub(super) fn identify(
         Ok((state, authenticated, Some(proof)))
     }
 }
-
-/// The answer to a token whose session has ended (logout, password change, deactivation,
-/// erasure) or whose role has changed since it was issued.
-pub const SESSION_ENDED: ApiError = ApiError::Unauthorized("the session has ended; log in again");
 
 type Credentials = (web::Data<AppState>, String, RequestMeta);
 

@@ -26,8 +26,10 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Runs `read` on the blocking pool; answers its value once `entry` is durable in the audit
-    /// log and the session has been found live (else 401, and the value is dropped).
+    /// Runs `read` on the blocking pool, outside any write transaction; answers its value once
+    /// `entry` is durable in the audit log (group-committed with concurrent reads) and the
+    /// session has been found live as the entry was written (else 401, and the value is
+    /// dropped). A read that fails leaves no entry.
     pub async fn read_audited<T, F>(
         &self,
         state: &AppState,
@@ -38,7 +40,9 @@ impl Reader {
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        crate::db::read_audited(state, entry, self.proof, read).await
+        let value = crate::db::run(&state.pool, read).await?;
+        state.writer.audit_checked(entry, self.proof).await?;
+        Ok(value)
     }
 }
 

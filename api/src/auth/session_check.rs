@@ -20,6 +20,10 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 
+/// The answer to a token whose session has ended (logout, password change, deactivation,
+/// erasure) or whose role has changed since it was issued.
+pub const SESSION_ENDED: ApiError = ApiError::Unauthorized("the session has ended; log in again");
+
 /// The most sessions one query asks about.
 const MAX_BATCH: usize = 256;
 /// Questions that may wait; beyond this a request is told to retry (503).

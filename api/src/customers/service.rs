@@ -16,8 +16,8 @@ use crate::auth::{Caller, Reader};
 use crate::db;
 use crate::error::ApiError;
 use crate::http::{Page, page};
+use crate::identity::one_time::OneTimePassword;
 use crate::identity::one_time::Prepared;
-use crate::identity::staff::OneTimePassword;
 use crate::state::AppState;
 
 fn today() -> chrono::NaiveDate {

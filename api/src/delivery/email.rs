@@ -10,7 +10,8 @@ use lettre::{SmtpTransport, Transport};
 use persistence::messages::Claimed;
 use secrecy::ExposeSecret;
 
-use super::transport::{Failure, write_file};
+use super::failure::Failure;
+use super::outbox::write_file;
 use crate::settings::{Settings, SmtpTls};
 
 pub enum EmailTransport {

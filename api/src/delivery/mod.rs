@@ -2,6 +2,8 @@
 //! configured transports, retrying with exponential backoff until a final failure.
 
 mod email;
+mod failure;
+mod outbox;
 mod sms;
 pub mod transport;
 
@@ -14,7 +16,8 @@ use persistence::{Pool, write_transaction};
 
 use crate::background::Background;
 use crate::settings::Settings;
-pub use transport::{Transports, forget_copies, outbox_of};
+pub use outbox::{forget_copies, outbox_of};
+pub use transport::Transports;
 
 /// How long a claim lasts: longer than any single delivery attempt takes.
 const LEASE: chrono::Duration = chrono::Duration::minutes(5);
@@ -65,7 +68,7 @@ pub fn deliver_due(
 /// When to try again, or `None` when this was the last attempt (or can never succeed).
 fn next_attempt(
     message: &Claimed,
-    failure: &transport::Failure,
+    failure: &failure::Failure,
     settings: &Settings,
 ) -> Option<chrono::DateTime<Utc>> {
     if failure.permanent || message.attempts >= settings.delivery_max_attempts {

@@ -7,7 +7,8 @@ use std::time::Duration;
 use persistence::messages::Claimed;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::transport::{Failure, write_file};
+use super::failure::Failure;
+use super::outbox::write_file;
 use crate::settings::Settings;
 
 pub enum SmsTransport {

@@ -3,11 +3,20 @@
 
 use chrono::{DateTime, Utc};
 use persistence::{AnyConnection, DbError, accounts, refresh_tokens, sql_types::DbTime};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use super::staff::OneTimePassword;
 use crate::auth::{passwords, secrets};
 use crate::error::ApiError;
 use crate::settings::Settings;
+
+/// A freshly issued one-time password: shown once, never again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OneTimePassword {
+    #[schema(example = "7KQ4-M2XP-9TWD-HC3R")]
+    pub one_time_password: String,
+    pub expires_at: DateTime<Utc>,
+}
 
 /// A one-time password and its hash, ready to install.
 pub struct Prepared {

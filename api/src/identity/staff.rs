@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::one_time::Prepared;
+use super::one_time::{OneTimePassword, Prepared};
 use crate::auth::{Caller, Reader, policy};
 use crate::db;
 use crate::error::ApiError;
@@ -94,14 +94,6 @@ pub struct StaffChanges {
     pub display_name: Option<String>,
     pub role: Option<StaffRole>,
     pub active: Option<bool>,
-}
-
-/// A freshly issued one-time password: shown once, never again.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OneTimePassword {
-    #[schema(example = "7KQ4-M2XP-9TWD-HC3R")]
-    pub one_time_password: String,
-    pub expires_at: DateTime<Utc>,
 }
 
 fn duplicate_email(existing_id: Option<Uuid>) -> ApiError {

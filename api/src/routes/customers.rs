@@ -13,7 +13,7 @@ use crate::customers::service;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
-use crate::identity::staff::OneTimePassword;
+use crate::identity::one_time::OneTimePassword;
 use crate::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 

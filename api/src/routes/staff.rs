@@ -11,9 +11,8 @@ use crate::auth::{Action, Caller, Reader};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
-use crate::identity::staff::{
-    self, NewStaffMember, OneTimePassword, StaffChanges, StaffMember, StaffRole,
-};
+use crate::identity::one_time::OneTimePassword;
+use crate::identity::staff::{self, NewStaffMember, StaffChanges, StaffMember, StaffRole};
 use crate::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,4 +1,10 @@
-//! Customers: stored profile, search and keyset pagination in Finnish alphabetical order.
+//! Customers: the stored profile, found by id, email or login, and changed.
+
+mod list;
+mod scope;
+
+pub use list::{Search, SortKey, list};
+pub use scope::CustomerScope;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -6,7 +12,7 @@ use domain::customer::{Address, CustomerProfile, Guardian, Restriction, Source, 
 use domain::{EmailAddress, Language, PersonName, PhoneNumber};
 use uuid::Uuid;
 
-use crate::connection::{AnyConnection, BackendKind};
+use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::raw_sql::{Bind, RawQuery};
 use crate::schema::customers as c;
@@ -29,38 +35,6 @@ pub struct Customer {
     /// When the person was erased: the row is an anonymous placeholder from then on, and no
     /// write may touch it again.
     pub erased_at: Option<DateTime<Utc>>,
-}
-
-/// The position of a customer in the list order (last name, first name, id). Compared field by
-/// field and byte-wise, as the database compares them ("C" collation / BINARY).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SortKey {
-    pub last: String,
-    pub first: String,
-    pub id: Uuid,
-}
-
-impl std::fmt::Display for SortKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}\u{1f}{}\u{1f}{}", self.last, self.first, self.id)
-    }
-}
-
-impl std::str::FromStr for SortKey {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        let mut parts = s.split('\u{1f}');
-        let (Some(last), Some(first), Some(id), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(());
-        };
-        Ok(Self {
-            last: last.to_owned(),
-            first: first.to_owned(),
-            id: id.parse().map_err(|_| ())?,
-        })
-    }
 }
 
 #[derive(Queryable, QueryableByName, Selectable)]
@@ -280,34 +254,6 @@ pub fn insert_many<'a>(
 pub fn count(conn: &mut AnyConnection) -> Result<i64, DbError> {
     Ok(c::table.count().get_result(conn)?)
 }
-
-/// Which customers a query may return: the caller's reach, applied in the query itself so
-/// that what a caller may not see is never read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerScope {
-    /// Office and admin: everyone.
-    All,
-    /// A teacher: the students in their own lessons.
-    TaughtBy(Uuid),
-}
-
-impl CustomerScope {
-    /// Appends the scope's condition on `customers` (nothing for `All`) after `glue`; returns
-    /// the glue for the next condition.
-    fn write_condition(self, query: &mut RawQuery, glue: &'static str) -> &'static str {
-        match self {
-            Self::All => glue,
-            Self::TaughtBy(_teacher) => {
-                // No lessons are recorded yet, so a teacher teaches nobody. The lessons and
-                // bookings area makes this `id IN (the customers booked on the teacher's
-                // lessons)`.
-                query.sql(glue).sql("1 = 0");
-                " AND "
-            }
-        }
-    }
-}
-
 /// The customer `id` if `scope` reaches them.
 pub fn find(
     conn: &mut AnyConnection,
@@ -367,218 +313,6 @@ pub fn find_by_account(
         .optional()?
         .map(Customer::try_from)
         .transpose()
-}
-
-/// The end of a prefix range: every string that starts with `prefix` sorts below it.
-fn prefix_end(prefix: &str) -> String {
-    format!("{prefix}\u{10ffff}")
-}
-
-/// A search: each word must begin the first or last name; or the whole term begins the email
-/// or the phone number.
-#[derive(Debug, Default, Clone)]
-pub struct Search {
-    pub words: Vec<String>,
-    pub email_prefix: Option<String>,
-    pub phone_prefix: Option<String>,
-}
-
-impl Search {
-    pub fn new(q: &str) -> Self {
-        let words = q
-            .split_whitespace()
-            .map(name_key)
-            .filter(|w| !w.is_empty())
-            .collect();
-        let term = q.trim().to_lowercase();
-        let email_prefix = (!term.is_empty()).then(|| term.clone());
-        let phone_prefix = PhoneNumber::search_prefix(&term);
-        Self {
-            words,
-            email_prefix,
-            phone_prefix,
-        }
-    }
-}
-
-/// One page in (last name, first name, id) order, after `after`, matching `search`.
-///
-/// A search is one select per way a customer can match (last name, first name, email, phone),
-/// each ordered and limited on its own so that its own index answers it in order or nearly so;
-/// the pages are then merged. As one select with `OR`, PostgreSQL walked the sort index
-/// filtering row by row (tens of thousands of rows for a common prefix, 890 ms p99 under load)
-/// and SQLite fetched and sorted every match. PostgreSQL runs the selects as one statement (a
-/// `UNION ALL`), one round trip instead of one each; SQLite, in process, runs them one by one,
-/// which was faster than passing every row through the union's subqueries.
-pub fn list(
-    conn: &mut AnyConnection,
-    scope: CustomerScope,
-    search: Option<&Search>,
-    after: Option<&SortKey>,
-    limit: i64,
-) -> Result<Vec<Customer>, DbError> {
-    let Some(search) = search else {
-        return customers_of(select(scope, None, after, limit).load::<Row>(conn)?);
-    };
-    let ways = ways(search);
-    if ways.is_empty() {
-        return Ok(Vec::new());
-    }
-    let selects = ways
-        .iter()
-        .map(|way| select(scope, Some(way), after, limit));
-    let rows = match conn.kind() {
-        BackendKind::Postgres => {
-            let mut union = RawQuery::default();
-            for (i, select) in selects.enumerate() {
-                union.sql(if i == 0 { "(" } else { ") UNION ALL (" });
-                union.append(select);
-            }
-            union.sql(")");
-            union.load::<Row>(conn)?
-        }
-        BackendKind::Sqlite => {
-            let mut rows = Vec::new();
-            for select in selects {
-                rows.extend(select.load::<Row>(conn)?);
-            }
-            rows
-        }
-    };
-    let mut customers = customers_of(rows)?;
-    customers.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
-    customers.dedup_by(|a, b| a.id == b.id);
-    customers.truncate(usize::try_from(limit).unwrap_or(0));
-    Ok(customers)
-}
-
-fn customers_of(rows: Vec<Row>) -> Result<Vec<Customer>, DbError> {
-    rows.into_iter().map(Customer::try_from).collect()
-}
-
-/// The first `limit` customers in `scope`, in list order after `after`, that match `way`
-/// (everyone when `None`).
-fn select(
-    scope: CustomerScope,
-    way: Option<&Way<'_>>,
-    after: Option<&SortKey>,
-    limit: i64,
-) -> RawQuery {
-    let mut query = RawQuery::default();
-    query.sql("SELECT * FROM customers");
-    let mut glue = scope.write_condition(&mut query, " WHERE ");
-    if let Some(way) = way {
-        query.sql(glue);
-        way.write_condition(&mut query);
-        glue = " AND ";
-    }
-    if let Some(key) = after {
-        query.sql(glue);
-        write_after(&mut query, key);
-    }
-    query
-        .sql(format!(" ORDER BY {SORT} LIMIT "))
-        .bind(Bind::Int(limit));
-    query
-}
-
-/// The order of every list: Finnish alphabetical by name, the id breaking ties.
-const SORT: &str = "last_name_key, first_name_key, id";
-
-/// A way a customer can match a search.
-enum Way<'a> {
-    /// The first word begins `column` (the first or the last name), and every other word begins
-    /// the first or the last name.
-    Names {
-        column: &'static str,
-        first: &'a str,
-        others: &'a [String],
-    },
-    /// The whole term begins `column`.
-    Prefix {
-        column: &'static str,
-        prefix: &'a str,
-    },
-}
-
-impl Way<'_> {
-    fn write_condition(&self, query: &mut RawQuery) {
-        match *self {
-            Self::Names {
-                column,
-                first,
-                others,
-            } => {
-                write_starts_with(query, column, first);
-                for word in others {
-                    query.sql(" AND (");
-                    write_starts_with(query, "last_name_key", word);
-                    query.sql(" OR ");
-                    write_starts_with(query, "first_name_key", word);
-                    query.sql(")");
-                }
-            }
-            Self::Prefix { column, prefix } => write_starts_with(query, column, prefix),
-        }
-    }
-}
-
-/// Each way `search` can match: every word begins the first or the last name (split on how the
-/// first word matches), or the whole term begins the email or the phone number.
-fn ways(search: &Search) -> Vec<Way<'_>> {
-    let mut out = Vec::new();
-    if let Some((first, others)) = search.words.split_first() {
-        for column in ["last_name_key", "first_name_key"] {
-            out.push(Way::Names {
-                column,
-                first,
-                others,
-            });
-        }
-    }
-    if let Some(prefix) = &search.email_prefix {
-        out.push(Way::Prefix {
-            column: "email",
-            prefix,
-        });
-    }
-    if let Some(prefix) = &search.phone_prefix {
-        out.push(Way::Prefix {
-            column: "phone",
-            prefix,
-        });
-    }
-    out
-}
-
-/// `column >= prefix AND column < prefix + U+10FFFF`: a range the column's index can answer.
-fn write_starts_with(query: &mut RawQuery, column: &str, prefix: &str) {
-    query
-        .sql(format!("({column} >= "))
-        .bind(Bind::Text(prefix.to_owned()))
-        .sql(format!(" AND {column} < "))
-        .bind(Bind::Text(prefix_end(prefix)))
-        .sql(")");
-}
-
-/// Rows after `key` in list order.
-fn write_after(query: &mut RawQuery, key: &SortKey) {
-    let last = || Bind::Text(key.last.clone());
-    let first = || Bind::Text(key.first.clone());
-    query
-        .sql("(last_name_key > ")
-        .bind(last())
-        .sql(" OR (last_name_key = ")
-        .bind(last())
-        .sql(" AND first_name_key > ")
-        .bind(first())
-        .sql(") OR (last_name_key = ")
-        .bind(last())
-        .sql(" AND first_name_key = ")
-        .bind(first())
-        .sql(" AND id > ")
-        .bind(Bind::Id(DbUuid(key.id)))
-        .sql("))");
 }
 
 /// Why an update did not happen.
@@ -649,39 +383,4 @@ pub fn link_account(conn: &mut AnyConnection, id: Uuid, account_id: Uuid) -> Res
         .set(c::account_id.eq(DbUuid(account_id)))
         .execute(conn)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn searches_read_names_emails_and_finnish_phone_numbers() {
-        let s = Search::new("Maija MEIK");
-        assert_eq!(s.words, ["maija", "meik"]);
-        assert_eq!(
-            Search::new("040 123").phone_prefix.as_deref(),
-            Some("+35840123")
-        );
-        assert_eq!(
-            Search::new("+358 40").phone_prefix.as_deref(),
-            Some("+35840")
-        );
-        assert_eq!(Search::new("maija").phone_prefix, None);
-        assert_eq!(
-            Search::new("Maija@Ex").email_prefix.as_deref(),
-            Some("maija@ex")
-        );
-    }
-
-    #[test]
-    fn sort_keys_round_trip_through_their_text_form() {
-        let key = SortKey {
-            last: "meikäläinen".into(),
-            first: "maija".into(),
-            id: Uuid::now_v7(),
-        };
-        assert_eq!(key.to_string().parse::<SortKey>(), Ok(key));
-        assert!("nonsense".parse::<SortKey>().is_err());
-    }
 }
