@@ -11,7 +11,7 @@ use crate::extract::{BodyLimit, Json, read_limited};
 use crate::http::{Page, decode_cursor, page_limit};
 use crate::state::AppState;
 use crate::uniikkilista::dto::*;
-use crate::uniikkilista::service;
+use crate::uniikkilista::{notice, signup, subscriptions};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Join UniikkiLista. Nothing is sent until each chosen channel is confirmed: a link by
@@ -32,7 +32,7 @@ pub async fn subscribe(
     meta: RequestMeta,
     body: Json<SubscribeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Accepted().json(service::subscribe(&state, body.0, meta).await?))
+    Ok(HttpResponse::Accepted().json(signup::subscribe(&state, body.0, meta).await?))
 }
 
 /// Confirm a channel with the token from the email link or the code from the SMS.
@@ -52,7 +52,7 @@ pub async fn confirm(
     meta: RequestMeta,
     body: Json<ConfirmRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(service::confirm(&state, &body.0.token, meta).await?))
+    Ok(HttpResponse::Ok().json(signup::confirm(&state, &body.0.token, meta).await?))
 }
 
 /// Stop notices with the token every message carries: its channel, or `all`. The token may be
@@ -98,7 +98,7 @@ pub async fn unsubscribe(
             (request.token, request.scope.or(query.scope))
         }
     };
-    Ok(HttpResponse::Ok().json(service::unsubscribe(&state, &token, scope, meta).await?))
+    Ok(HttpResponse::Ok().json(signup::unsubscribe(&state, &token, scope, meta).await?))
 }
 
 /// List subscriptions (office and admin).
@@ -119,7 +119,7 @@ pub async fn list_subscriptions(
     let limit = page_limit(query.limit)?;
     let query = query.into_inner();
     let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
-    Ok(HttpResponse::Ok().json(service::list(&state, caller, query, after, limit).await?))
+    Ok(HttpResponse::Ok().json(subscriptions::list(&state, caller, query, after, limit).await?))
 }
 
 /// Link a subscription to a customer, or unlink it with `null`.
@@ -140,7 +140,7 @@ pub async fn update_subscription(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageUniikkilista)?;
     Ok(HttpResponse::Ok()
-        .json(service::link_customer(&state, caller, id.into_inner(), body.0).await?))
+        .json(subscriptions::link_customer(&state, caller, id.into_inner(), body.0).await?))
 }
 
 /// Send a notice to every confirmed subscriber of a topic, on each channel they chose, in
@@ -160,7 +160,7 @@ pub async fn send_notice(
     body: Json<NoticeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageUniikkilista)?;
-    Ok(HttpResponse::Accepted().json(service::send_notice(&state, caller, body.0).await?))
+    Ok(HttpResponse::Accepted().json(notice::send_notice(&state, caller, body.0).await?))
 }
 
 /// Registers this area's routes.

@@ -2,5 +2,8 @@
 //! enrolments. Public sign-up with double opt-in; one-call unsubscribe; staff notices.
 
 pub mod dto;
-pub mod service;
+pub mod notice;
+mod outgoing;
+pub mod signup;
+pub mod subscriptions;
 mod templates;

@@ -1,36 +1,26 @@
-//! UniikkiLista use cases. Every message is queued in the same transaction as its cause.
+//! The public side of UniikkiLista: sign-up with double opt-in, confirmation, one-call
+//! unsubscribe. Every message is queued in the same transaction as its cause.
 
-use std::collections::BTreeSet;
-
-use chrono::{DateTime, Utc};
 use domain::audit::{AuditAction, Touched};
 use domain::person::{consents_through_guardian, is_minor};
-use domain::{EmailAddress, Language, PersonName, PhoneNumber};
-use persistence::messages::{self, Channel, NewMessage};
-use persistence::uniikkilista::{
-    self as store, Filter, NewSubscription, Status, Subscription, TokenPurpose, Topic,
-};
-use persistence::{AnyConnection, DbError, customers};
+use domain::{EmailAddress, PersonName, PhoneNumber};
+use persistence::messages::{self, Channel};
+use persistence::uniikkilista::{self as store, NewSubscription, TokenPurpose};
 use uuid::Uuid;
 
 use super::dto::*;
+use super::outgoing::{language_of, outgoing, unsubscribe_links};
 use super::templates;
-use crate::auth::{Caller, Reader, RequestMeta, secrets};
+use crate::auth::{RequestMeta, secrets};
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::http::{Fields, Page, page};
-use crate::settings::Settings;
+use crate::http::Fields;
 use crate::state::AppState;
 
 /// How long a confirmation link or code works.
 const CONFIRM_TTL_EMAIL: chrono::Duration = chrono::Duration::days(7);
-const CONFIRM_TTL_SMS: chrono::Duration = chrono::Duration::days(1);
-/// Unsubscribe tokens work as long as anyone could still hold the message.
-const UNSUBSCRIBE_TTL: chrono::Duration = chrono::Duration::days(5 * 365);
 
-fn language_of(code: &str) -> Language {
-    Language::parse(code).unwrap_or_default()
-}
+const CONFIRM_TTL_SMS: chrono::Duration = chrono::Duration::days(1);
 
 /// An SMS code typed by hand: any case, with or without the dash.
 fn normalise_token(raw: &str) -> String {
@@ -202,59 +192,6 @@ pub async fn subscribe(
     })
 }
 
-/// A fresh unsubscribe token for one channel of a subscription, as the link for people (a
-/// frontend page) and the one-click URL for mail clients (`List-Unsubscribe`).
-fn unsubscribe_links(
-    conn: &mut AnyConnection,
-    settings: &Settings,
-    subscription_id: Uuid,
-    channel: Channel,
-    now: DateTime<Utc>,
-) -> Result<(String, String), DbError> {
-    let token = secrets::random_token(24);
-    let hash = secrets::sha256_hex(&token);
-    store::add_token(
-        conn,
-        subscription_id,
-        TokenPurpose::Unsubscribe,
-        channel,
-        &hash,
-        now + UNSUBSCRIBE_TTL,
-        now,
-    )?;
-    Ok((
-        format!("{}/uniikkilista/peru?token={token}", settings.public_url),
-        format!(
-            "{}/api/v1/uniikkilista/unsubscribe?token={token}",
-            settings.public_url
-        ),
-    ))
-}
-
-/// A message to `(subscription, address)` on `channel`: it belongs to whoever the subscription
-/// belongs to, whatever address it goes to.
-fn outgoing(
-    (subscription_id, recipient): (Uuid, &str),
-    channel: Channel,
-    purpose: &'static str,
-    language: Language,
-    subject: Option<String>,
-    body: String,
-    unsubscribe_url: Option<String>,
-) -> NewMessage {
-    NewMessage {
-        channel,
-        recipient: recipient.to_owned(),
-        customer_id: None,
-        subscription_id: Some(subscription_id),
-        purpose,
-        language: language.as_str(),
-        subject,
-        body,
-        unsubscribe_url,
-    }
-}
-
 fn invalid_token() -> ApiError {
     ApiError::Validation(vec![FieldError::new(
         "token",
@@ -305,183 +242,6 @@ pub async fn unsubscribe(
     Ok(Unsubscribed {
         status: "unsubscribed",
         channels: channels.into_iter().map(Into::into).collect(),
-    })
-}
-
-pub async fn list(
-    state: &AppState,
-    caller: Reader,
-    query: SubscriptionQuery,
-    after: Option<Uuid>,
-    limit: i64,
-) -> Result<Page<SubscriptionView>, ApiError> {
-    let filter = Filter {
-        topic: query.topic.map(Into::into),
-        channel: query.channel.map(Into::into),
-        status: query.status.map(|s| match s {
-            StatusName::Active => Status::Active,
-            StatusName::Pending => Status::Pending,
-            StatusName::Unsubscribed => Status::Unsubscribed,
-        }),
-        customer_id: query.customer_id,
-    };
-    let entry = caller.audit(AuditAction::UniikkilistaList, None, filter.customer_id);
-    let rows = caller
-        .read_audited(state, entry, move |conn| {
-            Ok(store::list(conn, &filter, after, limit + 1)?)
-        })
-        .await?;
-    Ok(page(
-        rows,
-        limit,
-        |r| r.id.to_string(),
-        SubscriptionView::from,
-    ))
-}
-
-pub async fn link_customer(
-    state: &AppState,
-    caller: Caller,
-    id: Uuid,
-    patch: SubscriptionPatch,
-) -> Result<SubscriptionView, ApiError> {
-    state
-        .writer
-        .write_audited(
-            caller.entry(AuditAction::UniikkilistaLinkCustomer),
-            move |conn, now| {
-                if store::find(conn, id)?.is_none() {
-                    return Err(ApiError::NotFound);
-                }
-                if let Some(customer_id) = patch.customer_id {
-                    if let Some(customer_id) = customer_id {
-                        match customers::find_for_write(conn, customer_id)? {
-                            None => {
-                                return Err(ApiError::Validation(vec![FieldError::new(
-                                    "customer_id",
-                                    "not_found",
-                                    "no customer has this id",
-                                )]));
-                            }
-                            Some(c) if c.erased_at.is_some() => {
-                                return Err(crate::customers::service::erased());
-                            }
-                            Some(_) => {}
-                        }
-                    }
-                    store::link_customer(conn, id, customer_id, now)?;
-                }
-                let linked = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
-                Ok((
-                    linked.into(),
-                    Touched::thing(id, patch.customer_id.flatten()),
-                ))
-            },
-        )
-        .await
-}
-
-pub async fn send_notice(
-    state: &AppState,
-    caller: Caller,
-    req: NoticeRequest,
-) -> Result<NoticeQueued, ApiError> {
-    let settings = state.settings.clone();
-    state
-        .writer
-        .write_audited(
-            caller.entry(AuditAction::UniikkilistaNotice),
-            move |conn, now| {
-                let queued = enqueue_notice(conn, &settings, req.topic.into(), &req.text, now)?;
-                Ok((queued, Touched::nothing()))
-            },
-        )
-        .await
-}
-
-/// Queues a notice to every subscription with an active channel for `topic`, once per
-/// address, each message with its own unsubscribe token. Runs in the caller's transaction, so
-/// the bookings work can send cancellation-slot notices through the same path.
-pub fn enqueue_notice(
-    conn: &mut AnyConnection,
-    settings: &Settings,
-    topic: Topic,
-    text: &NoticeText,
-    now: DateTime<Utc>,
-) -> Result<NoticeQueued, DbError> {
-    let recipients: Vec<Subscription> = store::recipients(conn, topic)?;
-    let linked: Vec<Uuid> = recipients.iter().filter_map(|r| r.customer_id).collect();
-    let withdrawn = persistence::consents::withdrawals(conn, &linked)?;
-    let mut sent_to = BTreeSet::new();
-    let mut queued = 0;
-    for subscription in &recipients {
-        let language = language_of(&subscription.language);
-        let body = match language {
-            Language::En => text.en.as_deref().unwrap_or(&text.fi),
-            Language::Sv => text.sv.as_deref().unwrap_or(&text.fi),
-            Language::Fi => &text.fi,
-        };
-        for (channel, address) in [
-            (Channel::Email, &subscription.email),
-            (Channel::Sms, &subscription.phone),
-        ] {
-            // A linked customer's withdrawn consent wins over the subscription (restricted
-            // customers are already left out of the recipients).
-            let purpose = if channel == Channel::Email {
-                "uniikkilista_email"
-            } else {
-                "uniikkilista_sms"
-            };
-            if let Some(customer) = subscription.customer_id
-                && withdrawn.contains(&(customer, purpose.to_owned()))
-            {
-                continue;
-            }
-            let Some(address) = address.as_deref().filter(|_| subscription.active(channel)) else {
-                continue;
-            };
-            if !sent_to.insert((channel.as_str(), address.to_owned())) {
-                continue;
-            }
-            let (page_link, one_click) =
-                unsubscribe_links(conn, settings, subscription.id, channel, now)?;
-            let message = match channel {
-                Channel::Email => {
-                    let (subject, body) = templates::notice_email(language, body, &page_link);
-                    outgoing(
-                        (subscription.id, address),
-                        channel,
-                        "uniikkilista.notice",
-                        language,
-                        Some(subject),
-                        body,
-                        Some(one_click),
-                    )
-                }
-                Channel::Sms => outgoing(
-                    (subscription.id, address),
-                    channel,
-                    "uniikkilista.notice",
-                    language,
-                    None,
-                    templates::notice_sms(language, body, &page_link),
-                    None,
-                ),
-            };
-            messages::enqueue(
-                conn,
-                &NewMessage {
-                    customer_id: subscription.customer_id,
-                    ..message
-                },
-                now,
-            )?;
-            queued += 1;
-        }
-    }
-    Ok(NoticeQueued {
-        subscribers: recipients.len(),
-        messages: queued,
     })
 }
 
