@@ -2,48 +2,10 @@
 //! `UNIIKKI_*` environment variables (and `DATABASE_URL`). Validated once at start; nothing
 //! reads the environment after that.
 //!
-//! | variable | default | meaning |
-//! |---|---|---|
-//! | `DATABASE_URL` | `sqlite://data/uniikki.db` | SQLite file or `postgres://…` |
-//! | `UNIIKKI_CONFIG` | none | path of an optional TOML file with the same keys in lower case |
-//! | `UNIIKKI_ENV` | `development` | `production` demands an explicit strong signing secret |
-//! | `UNIIKKI_LISTEN` | `127.0.0.1:8080` | address and port to serve on |
-//! | `UNIIKKI_DATA_DIR` | `data` | where a generated signing secret is kept |
-//! | `UNIIKKI_JWT_SECRET` | generated | token-signing secret, at least 32 bytes |
-//! | `UNIIKKI_DB_POOL_SIZE` | `16` | most database connections held |
-//! | `UNIIKKI_DB_MIN_IDLE` | pool size | connections kept open while idle |
-//! | `UNIIKKI_DB_ACQUIRE_TIMEOUT_MS` | `3000` | wait for a free connection before answering 503 |
-//! | `UNIIKKI_SQLITE_BUSY_TIMEOUT_MS` | `5000` | SQLite wait on a lock held by another connection |
-//! | `UNIIKKI_WORKERS` | CPU cores | HTTP worker threads |
-//! | `UNIIKKI_MAX_BODY_BYTES` | `65536` | largest accepted request body |
-//! | `UNIIKKI_REQUEST_TIMEOUT_MS` | `10000` | time to send the request head, and again the body |
-//! | `UNIIKKI_CORS_ORIGINS` | none | comma-separated origins allowed to call from a browser |
-//! | `UNIIKKI_LOG_FORMAT` | `text` | `text` for people, `json` for log collectors |
-//! | `UNIIKKI_LOG` | `info` | log filter (`tracing` env-filter syntax) |
-//! | `UNIIKKI_SHUTDOWN_TIMEOUT_SECS` | `30` | grace period for in-flight requests on SIGTERM/SIGINT |
-//! | `UNIIKKI_ADMIN_EMAIL` | `admin@uniikkiaani.fi` | login of the admin created on first start |
-//! | `UNIIKKI_ACCESS_TOKEN_TTL_SECS` | `900` | lifetime of an access token |
-//! | `UNIIKKI_REFRESH_TOKEN_TTL_DAYS` | `30` | lifetime of a login session's refresh token |
-//! | `UNIIKKI_ONE_TIME_PASSWORD_TTL_HOURS` | `72` | how long a one-time password can be used |
-//! | `UNIIKKI_LOGIN_WINDOW_SECS` | `900` | window in which failed logins are counted |
-//! | `UNIIKKI_LOGIN_MAX_FAILURES` | `5` | failures per login name before delays start |
-//! | `UNIIKKI_LOGIN_MAX_FAILURES_PER_IP` | `30` | failures per client address before delays start |
-//! | `UNIIKKI_PUBLIC_RATE_PER_MINUTE` | `30` | public sign-up/confirm/unsubscribe calls per client address a minute |
-//! | `UNIIKKI_PUBLIC_RATE_BURST` | `10` | how many of them may come at once |
-//! | `UNIIKKI_RETENTION_INACTIVE_YEARS` | `3` | customers inactive this long are erased by retention |
-//! | `UNIIKKI_RETENTION_INTERVAL_HOURS` | `24` | how often the server runs retention (`0`: never) |
-//! | `UNIIKKI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in messages (confirm, unsubscribe) |
-//! | `UNIIKKI_MAIL_FROM` | `UniikkiÄäni <info@uniikkiaani.fi>` | sender of emails |
-//! | `UNIIKKI_SMTP_HOST` | none | SMTP server; without it emails are written to `<data dir>/outbox/` |
-//! | `UNIIKKI_SMTP_PORT` | `587` | SMTP port |
-//! | `UNIIKKI_SMTP_TLS` | `starttls` | `starttls`, `tls` (implicit) or `none` |
-//! | `UNIIKKI_SMTP_USERNAME`, `UNIIKKI_SMTP_PASSWORD` | none | SMTP credentials |
-//! | `UNIIKKI_SMS_GATEWAY_URL` | none | HTTP SMS gateway; without it SMS are written to `<data dir>/outbox/` |
-//! | `UNIIKKI_SMS_GATEWAY_TOKEN` | none | bearer token for the gateway |
-//! | `UNIIKKI_SMS_SENDER` | `Uniikki` | sender name or number shown on SMS |
-//! | `UNIIKKI_DELIVERY_INTERVAL_MS` | `1000` | how often the dispatcher looks for due messages (`0`: never) |
-//! | `UNIIKKI_DELIVERY_MAX_ATTEMPTS` | `8` | attempts before a message is marked failed |
-//! | `UNIIKKI_DELIVERY_RETRY_BASE_MS` | `30000` | first retry delay; doubles with each attempt, at most an hour |
+//! Every variable, its default and meaning: `docs/SETTINGS.md` (a test keeps it in step).
+//!
+//! One flat struct on purpose: serde cannot refuse unknown keys through `#[serde(flatten)]`,
+//! and a misspelt variable must stop the server rather than be ignored.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -488,6 +450,46 @@ mod tests {
 
     fn with(key: &str, value: impl serde::Serialize) -> Result<Settings, SettingsError> {
         Settings::load(None, Figment::new().merge((key, value)))
+    }
+
+    /// docs/SETTINGS.md documents exactly the keys the settings read: serde names every key it
+    /// knows when it refuses an unknown one.
+    #[test]
+    fn the_settings_document_lists_every_key_and_no_other() {
+        let refused = with("no_such_setting", 1).unwrap_err().to_string();
+        let expected = refused
+            .split("one of ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no key list in: {refused}"));
+        let known: std::collections::BTreeSet<String> = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .take_while(|key| {
+                !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            })
+            .map(|key| match key {
+                "database_url" => "DATABASE_URL".to_owned(),
+                key => format!("UNIIKKI_{}", key.to_uppercase()),
+            })
+            .collect();
+        let doc = include_str!("../../docs/SETTINGS.md");
+        let documented: std::collections::BTreeSet<String> = doc
+            .lines()
+            .filter(|line| line.starts_with("| `"))
+            .flat_map(|line| {
+                let first = line.split(" | ").next().unwrap_or_default();
+                first
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|var| var != "UNIIKKI_CONFIG")
+            .collect();
+        assert!(known.len() > 30, "{known:?}");
+        assert_eq!(documented, known);
     }
 
     #[test]
