@@ -3,25 +3,18 @@
 
 pub mod auth;
 pub mod background;
+pub mod commands;
 pub mod customers;
-pub mod db;
 pub mod delivery;
-pub mod error;
-pub mod extract;
-pub mod http;
 pub mod identity;
 pub mod metrics;
-pub mod middleware;
-pub mod openapi;
+pub mod plumbing;
 pub mod privacy;
 pub mod request_context;
 pub mod routes;
-pub mod seed;
 pub mod settings;
 pub mod signing_key;
 pub mod startup;
-pub mod state;
 pub mod surveys;
 pub mod telemetry;
 pub mod uniikkilista;
-pub mod writer;

@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use api::settings::Settings;
-use api::startup::{self, Application};
-use clap::{Parser, Subcommand};
+use api::commands::{self, Command};
+use clap::Parser;
 
 /// mimalloc instead of glibc's malloc: glibc gives each of the many blocking-pool threads an
 /// arena that keeps the peak of whatever ran on it (an export, a password hash), so the server
@@ -25,64 +23,9 @@ struct Cli {
     command: Option<Command>,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Apply migrations and serve the API (the default).
-    Serve,
-    /// Apply pending database migrations, then exit.
-    Migrate,
-    /// Print the OpenAPI document (YAML) to standard output.
-    Openapi,
-    /// Create an admin (or give an existing admin a new one-time password); prints only the
-    /// one-time password, so a script can capture it.
-    CreateAdmin {
-        /// The admin's login email.
-        #[arg(long)]
-        email: String,
-    },
-    /// Audit-log maintenance.
-    Audit {
-        #[command(subcommand)]
-        command: AuditCommand,
-    },
-    /// Fill an empty database with realistic, deterministic data (for benchmarks).
-    Seed {
-        /// How many customers.
-        #[arg(long)]
-        customers: usize,
-        /// Rows of history for each of a few customers.
-        #[arg(long, default_value_t = 0)]
-        history: usize,
-        /// The random seed: the same seed gives the same data.
-        #[arg(long, default_value_t = 2026)]
-        random_seed: u64,
-    },
-    /// Retention: remove what is no longer needed (the server also runs this daily).
-    Retention {
-        #[command(subcommand)]
-        command: RetentionCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum RetentionCommand {
-    /// Apply every retention rule and print what was removed.
-    Run {
-        /// Only count what would be removed.
-        #[arg(long)]
-        dry_run: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Walk the hash chain and report the first broken link (exit 1 if any).
-    Verify,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command.unwrap_or(Command::Serve)) {
+    match commands::run(cli.command.unwrap_or(Command::Serve)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // One line, whatever the causes say (libpq's messages span several).
@@ -94,110 +37,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-#[allow(
-    clippy::print_stdout,
-    reason = "these commands print their result for the operator"
-)]
-fn run(command: Command) -> anyhow::Result<()> {
-    if let Command::Openapi = command {
-        print!("{}", api::openapi::yaml());
-        return Ok(());
-    }
-    let settings = Settings::from_env()?;
-    api::telemetry::init(&settings);
-    actix_web::rt::System::new().block_on(async move {
-        match command {
-            Command::Serve => {
-                let listen = settings.listen;
-                let mut app = Application::build(settings).await?;
-                let base = format!("http://{}:{}", listen.ip(), app.port());
-                if let Some(admin) = app.take_bootstrap_admin() {
-                    println!("Created the first admin account: {}", admin.email);
-                    println!(
-                        "Its one-time password, shown only now (valid until {}): {}",
-                        admin.expires_at.format("%Y-%m-%d %H:%M UTC"),
-                        admin.one_time_password
-                    );
-                    println!("Log in with POST {base}/api/v1/auth/login, then choose a password with POST {base}/api/v1/auth/password.");
-                }
-                println!("UniikkiÄäni register listening on {base}");
-                println!("API documentation: {base}/docs/");
-                app.run_until_stopped().await.context("server failed")
-            }
-            Command::CreateAdmin { email } => {
-                let email = domain::EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
-                startup::migrate(&pool).await?;
-                let ttl = chrono::Duration::hours(i64::try_from(settings.one_time_password_ttl_hours).unwrap_or(72));
-                let admin = actix_web::web::block(move || -> anyhow::Result<_> {
-                    let mut conn = pool.get().context("cannot connect to the database")?;
-                    api::identity::bootstrap::create_admin(&mut conn, &email, ttl)
-                })
-                .await
-                .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
-                println!("{}", admin.one_time_password);
-                Ok(())
-            }
-            Command::Audit { command: AuditCommand::Verify } => {
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
-                let (report, pending) = actix_web::web::block(move || -> anyhow::Result<_> {
-                    let mut conn = pool.get().context("cannot connect to the database")?;
-                    let report = persistence::audit::verify(&mut conn)?;
-                    Ok((report, persistence::audit::pending_count(&mut conn)?))
-                })
-                .await
-                .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
-                if pending > 0 {
-                    println!("entries waiting to be chained: {pending} (a running server chains them within a second, a stopped one when it starts)");
-                }
-                match report.first_broken {
-                    None => {
-                        println!("audit chain intact: {} entries verified", report.checked);
-                        Ok(())
-                    }
-                    Some((seq, reason)) => {
-                        anyhow::bail!("audit chain broken at entry {seq}: {reason} ({} entries before it verified)", report.checked)
-                    }
-                }
-            }
-            Command::Migrate => {
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
-                let applied = startup::migrate(&pool).await?;
-                println!("applied {} migration(s)", applied.len());
-                for version in applied {
-                    println!("  {version}");
-                }
-                Ok(())
-            }
-            Command::Seed { customers, history, random_seed } => {
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
-                startup::migrate(&pool).await?;
-                let started = std::time::Instant::now();
-                let report = actix_web::web::block(move || api::seed::seed(&pool, customers, history, random_seed))
-                    .await
-                    .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
-                println!("seeded in {:.1} s: {report:?}", started.elapsed().as_secs_f64());
-                Ok(())
-            }
-            Command::Retention { command: RetentionCommand::Run { dry_run } } => {
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
-                startup::migrate(&pool).await?;
-                let key = api::signing_key::SigningKey::load_or_create(&settings)?;
-                let report = actix_web::web::block(move || api::privacy::retention::run(&pool, &settings, &key, dry_run))
-                    .await
-                    .map_err(|e| anyhow::anyhow!("task failed: {e}"))??;
-                let verb = if dry_run { "would remove" } else { "removed" };
-                println!("retention {verb}:");
-                println!("  login events older than 12 months: {}", report.login_events);
-                println!("  unconfirmed UniikkiLista sign-ups older than 7 days: {}", report.unconfirmed_signups);
-                println!("  finished messages older than 12 months: {}", report.finished_messages);
-                println!("  idempotency keys older than 24 hours: {}", report.idempotency_keys);
-                println!("  inactive customers (erased): {}", report.inactive_customers);
-                Ok(())
-            }
-            Command::Openapi => unreachable!("handled above"),
-        }
-    })
 }

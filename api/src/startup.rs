@@ -15,20 +15,21 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::session_check::{CheckerThread, SessionChecker};
 use crate::background::Background;
 use crate::delivery::{self, Transports};
-use crate::error::{path_config, query_config, unmatched_route};
-use crate::extract::BodyLimit;
 use crate::identity::bootstrap::{self, AdminCredentials};
 use crate::metrics::Metrics;
-use crate::middleware::{
+use crate::plumbing::error::{path_config, query_config, unmatched_route};
+use crate::plumbing::extract::BodyLimit;
+use crate::plumbing::middleware::{
     PublicRateLimit, cors, idempotency, observe, rate_limit, refuse_control_characters,
     security_headers,
 };
+use crate::plumbing::openapi;
+use crate::plumbing::state::AppState;
+use crate::plumbing::writer::{Writer, WriterThread};
+use crate::routes;
 use crate::routes::RouteTable;
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
-use crate::state::AppState;
-use crate::writer::{Writer, WriterThread};
-use crate::{openapi, routes};
 
 /// A bound, migrated, ready-to-run server.
 pub struct Application {

@@ -3,9 +3,9 @@
 
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, test, web};
-use api::error::{ApiError, path_config, query_config};
-use api::extract::{BodyLimit, Json};
-use api::middleware::observe;
+use api::plumbing::error::{ApiError, path_config, query_config};
+use api::plumbing::extract::{BodyLimit, Json};
+use api::plumbing::middleware::observe;
 use serde::Deserialize;
 use validator::Validate;
 

@@ -7,7 +7,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::oneshot;
 
-use crate::error::ApiError;
+use crate::plumbing::error::ApiError;
 
 /// argon2id, 19 MiB, 2 iterations, 1 lane: the OWASP Password Storage minimum.
 fn argon2() -> Argon2<'static> {

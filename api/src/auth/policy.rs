@@ -71,6 +71,12 @@ pub fn is_person(principal: &Principal) -> bool {
     matches!(principal, Principal::Account { .. })
 }
 
+/// Whether `role` is the admin role: what the first start creates, `create-admin` resets and
+/// the last-admin guard keeps.
+pub fn is_admin(role: Role) -> bool {
+    role == Role::Admin
+}
+
 /// Whether changing an account from (`role`, `active`) by `new_role` / `new_active` takes away
 /// an active admin's rights: the last active admin must not lose them, or nobody could manage
 /// staff again.
@@ -80,9 +86,9 @@ pub fn ends_admin_rights(
     new_role: Option<Role>,
     new_active: Option<bool>,
 ) -> bool {
-    role == Role::Admin
+    is_admin(role)
         && active
-        && (new_role.is_some_and(|r| r != Role::Admin) || new_active == Some(false))
+        && (new_role.is_some_and(|r| !is_admin(r)) || new_active == Some(false))
 }
 
 /// Whether `principal` may perform `action`.

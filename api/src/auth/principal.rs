@@ -14,10 +14,10 @@ use uuid::Uuid;
 use super::policy::{self, Action};
 use super::session_check::{SESSION_ENDED, SessionProof};
 use super::{secrets, tokens};
-use crate::db;
-use crate::error::ApiError;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::state::AppState;
 use crate::request_context;
-use crate::state::AppState;
 
 /// An authenticated identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +59,7 @@ impl RequestMeta {
     }
 
     /// The audit entry of a change by someone not logged in (a public form, a link in a
-    /// message), for [`crate::writer::Writer::write_audited`] to complete.
+    /// message), for [`crate::plumbing::writer::Writer::write_audited`] to complete.
     pub fn anonymous(&self, action: AuditAction) -> AuditEntry {
         self.audit_as(ActorKind::Anonymous, None, action, None, None)
     }
@@ -120,7 +120,7 @@ impl Caller {
         }
     }
 
-    /// The audit entry of a change this caller makes, for [`crate::writer::Writer::write_audited`]
+    /// The audit entry of a change this caller makes, for [`crate::plumbing::writer::Writer::write_audited`]
     /// to complete with what the change touched.
     pub fn entry(&self, action: AuditAction) -> AuditEntry {
         self.audit(action, None, None)

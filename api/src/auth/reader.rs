@@ -14,8 +14,8 @@ use persistence::AnyConnection;
 use super::Caller;
 use super::principal::identify;
 use super::session_check::SessionProof;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::state::AppState;
 
 /// Valid credentials for one audited read. The only way to use it is [`Reader::read_audited`].
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ impl Reader {
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let value = crate::db::run(&state.pool, read).await?;
+        let value = crate::plumbing::db::run(&state.pool, read).await?;
         state.writer.audit_checked(entry, self.proof).await?;
         Ok(value)
     }

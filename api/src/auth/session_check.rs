@@ -18,7 +18,7 @@ use persistence::{DbError, Pool, PooledConnection};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::plumbing::error::ApiError;
 
 /// The answer to a token whose session has ended (logout, password change, deactivation,
 /// erasure) or whose role has changed since it was issued.

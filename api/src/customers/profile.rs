@@ -6,8 +6,8 @@ use domain::person::check_birth_date;
 use domain::{EmailAddress, Language, PersonName, PhoneNumber};
 
 use super::dto::{AddressDto, CustomerPatch, GuardianDto, NewCustomer};
-use crate::error::ApiError;
-use crate::http::Fields;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::http::Fields;
 
 /// The raw profile fields of a request, before validation.
 #[derive(Debug, Clone)]

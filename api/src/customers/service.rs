@@ -13,12 +13,12 @@ use super::dto::{CustomerPatch, CustomerView, NewCustomer};
 use super::profile::ProfileInput;
 use crate::auth::policy::{self, CustomerScope, customer_scope};
 use crate::auth::{Caller, Reader};
-use crate::db;
-use crate::error::ApiError;
-use crate::http::{Page, page};
 use crate::identity::one_time::OneTimePassword;
 use crate::identity::one_time::Prepared;
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::http::{Page, page};
+use crate::plumbing::state::AppState;
 
 fn today() -> chrono::NaiveDate {
     Utc::now().date_naive()
@@ -311,11 +311,13 @@ pub async fn update_me(
                     },
                 )?;
                 let Some(email) = &updated.profile.email else {
-                    return Err(ApiError::Validation(vec![crate::error::FieldError::new(
-                        "email",
-                        "required",
-                        "is your login name and cannot be removed",
-                    )]));
+                    return Err(ApiError::Validation(vec![
+                        crate::plumbing::error::FieldError::new(
+                            "email",
+                            "required",
+                            "is your login name and cannot be removed",
+                        ),
+                    ]));
                 };
                 accounts::update_email(conn, account_id, email, now).map_err(unique_violation)?;
                 Ok((view(updated), Touched::person(id)))

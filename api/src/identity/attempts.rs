@@ -10,7 +10,7 @@ use persistence::{AnyConnection, DbError};
 use uuid::Uuid;
 
 use crate::auth::{RequestMeta, throttle};
-use crate::error::ApiError;
+use crate::plumbing::error::ApiError;
 use crate::settings::Settings;
 
 /// Whether an attempt may check its password.

@@ -7,7 +7,7 @@ use domain::{DisplayName, EmailAddress, Role};
 use persistence::accounts::{self, NewAccount};
 use persistence::{AnyConnection, Pool, audit, refresh_tokens, write_transaction};
 
-use crate::auth::{RequestMeta, passwords, secrets};
+use crate::auth::{RequestMeta, passwords, policy, secrets};
 
 /// An admin that was just given a one-time password.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ pub fn ensure_admin(
 ) -> anyhow::Result<Option<AdminCredentials>> {
     let mut conn = pool.get()?;
     let never_used = accounts::find_by_email(&mut conn, email)?.is_some_and(|a| {
-        a.role == Role::Admin && a.active && a.password_is_one_time && a.last_login_at.is_none()
+        policy::is_admin(a.role) && a.active && a.password_is_one_time && a.last_login_at.is_none()
     });
     if accounts::count_active_admins(&mut conn)? > 0 && !never_used {
         return Ok(None);
@@ -48,7 +48,7 @@ pub fn create_admin(
     let expires_at = write_transaction(conn, |conn| -> anyhow::Result<DateTime<Utc>> {
         let now = Utc::now();
         let account = match accounts::find_by_email(conn, email)? {
-            Some(existing) if existing.role == Role::Admin => existing,
+            Some(existing) if policy::is_admin(existing.role) => existing,
             Some(_) => anyhow::bail!("{email} belongs to an account that is not an admin"),
             None => {
                 let name = DisplayName::parse("Administrator").expect("a valid constant");

@@ -10,10 +10,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Caller, secrets};
-use crate::db;
-use crate::error::ApiError;
-use crate::http::{Page, page};
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::http::{Page, page};
+use crate::plumbing::state::AppState;
 
 /// The company that runs the integration and processes personal data for us (GDPR Art. 28).
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]

@@ -11,8 +11,8 @@ use persistence::login_events::LoginOutcome;
 use super::attempts::{self, Attempt};
 use super::sessions::{self, TokenResponse};
 use crate::auth::{RequestMeta, passwords, secrets};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::state::AppState;
 
 /// The one answer to every failed login, whatever the reason.
 pub const BAD_CREDENTIALS: ApiError = ApiError::Unauthorized("the email or password is incorrect");

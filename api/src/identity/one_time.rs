@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::{passwords, secrets};
-use crate::error::ApiError;
+use crate::plumbing::error::ApiError;
 use crate::settings::Settings;
 
 /// A freshly issued one-time password: shown once, never again.

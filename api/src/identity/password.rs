@@ -9,9 +9,9 @@ use persistence::{accounts, refresh_tokens};
 use super::attempts::{self, Attempt};
 use super::sessions::{self, TokenResponse};
 use crate::auth::{Authenticated, Principal, passwords, secrets};
-use crate::db;
-use crate::error::{ApiError, FieldError};
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::{ApiError, FieldError};
+use crate::plumbing::state::AppState;
 
 /// Verifies `current`, applies the policy to `new`, stores it, revokes every session of the
 /// account and starts a fresh one, returned as a token pair.

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::auth::tokens::AccessClaims;
 use crate::auth::{Authenticated, Principal, RequestMeta, secrets};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::state::AppState;
 
 /// A token pair, in the OAuth 2.0 token-response shape.
 #[derive(Debug, Serialize, ToSchema)]

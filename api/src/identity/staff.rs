@@ -15,10 +15,10 @@ use validator::Validate;
 
 use super::one_time::{OneTimePassword, Prepared};
 use crate::auth::{Caller, Reader, policy};
-use crate::db;
-use crate::error::ApiError;
-use crate::http::{Fields, Page, page};
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::http::{Fields, Page, page};
+use crate::plumbing::state::AppState;
 
 /// The roles a staff account can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

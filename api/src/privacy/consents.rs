@@ -15,9 +15,9 @@ use validator::Validate;
 
 use crate::auth::policy;
 use crate::auth::{Caller, Principal};
-use crate::db;
-use crate::error::{ApiError, FieldError};
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::{ApiError, FieldError};
+use crate::plumbing::state::AppState;
 
 /// What a consent is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

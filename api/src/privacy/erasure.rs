@@ -15,9 +15,10 @@ use validator::Validate;
 
 use super::export::subject_of;
 use crate::auth::{Caller, secrets};
-use crate::error::ApiError;
-use crate::state::AppState;
-use crate::{db, delivery};
+use crate::delivery;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

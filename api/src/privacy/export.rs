@@ -19,9 +19,9 @@ use uuid::Uuid;
 use super::controller::{CONTROLLER, Controller, RIGHTS};
 use crate::auth::Caller;
 use crate::auth::policy;
-use crate::db;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::state::AppState;
 
 /// Everything about one person, machine-readable.
 #[derive(Debug, Serialize, ToSchema)]

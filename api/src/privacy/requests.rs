@@ -14,10 +14,10 @@ use validator::Validate;
 
 use crate::auth::policy;
 use crate::auth::{Caller, Principal, Reader};
-use crate::db;
-use crate::error::{ApiError, FieldError};
-use crate::http::{Page, page};
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::{ApiError, FieldError};
+use crate::plumbing::http::{Page, page};
+use crate::plumbing::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -9,9 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Action, Reader};
-use crate::error::ApiError;
-use crate::http::{Page, decode_cursor, page, page_limit};
-use crate::state::AppState;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::http::{Page, decode_cursor, page, page_limit};
+use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -8,11 +8,11 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Authenticated, Principal, RequestMeta};
-use crate::error::{ApiError, Problem};
-use crate::extract::Json;
 use crate::identity;
 use crate::identity::sessions::TokenResponse;
-use crate::state::AppState;
+use crate::plumbing::error::{ApiError, Problem};
+use crate::plumbing::extract::Json;
+use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -6,14 +6,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller};
-use crate::db;
-use crate::error::ApiError;
-use crate::extract::Json;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::extract::Json;
+use crate::plumbing::state::AppState;
 use crate::privacy::consents::{
     self, ConsentChange, ConsentPurpose, Consents, Provenance, StaffConsentChange,
 };
 use crate::privacy::notice::{self, NoticeLanguage, PrivacyNotice};
-use crate::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]

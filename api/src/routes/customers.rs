@@ -10,11 +10,11 @@ use uuid::Uuid;
 use crate::auth::{Action, Caller, Reader};
 use crate::customers::dto::{CustomerPatch, CustomerView, NewCustomer};
 use crate::customers::service;
-use crate::error::{ApiError, Problem};
-use crate::extract::Json;
-use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
 use crate::identity::one_time::OneTimePassword;
-use crate::state::AppState;
+use crate::plumbing::error::{ApiError, Problem};
+use crate::plumbing::extract::Json;
+use crate::plumbing::http::{Page, decode_cursor, etag, if_match, page_limit};
+use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -46,7 +46,7 @@ pub(crate) fn with_etag(
     tag = "customers",
     operation_id = "create_customer",
     security(("bearer_jwt" = [])),
-    params(crate::middleware::idempotency::IdempotencyKey),
+    params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewCustomer,
     responses(
         (status = 201, description = "Created", body = CustomerView, headers(
@@ -89,7 +89,7 @@ pub async fn list_customers(
     let limit = page_limit(query.limit)?;
     let query = query.into_inner();
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(crate::http::invalid_parameter(
+        return Err(crate::plumbing::http::invalid_parameter(
             "q",
             "must be at most 200 characters",
         ));

@@ -6,8 +6,8 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, Problem};
-use crate::state::AppState;
+use crate::plumbing::error::{ApiError, Problem};
+use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// How long readiness waits for a database connection before saying "not ready".

@@ -7,13 +7,13 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller};
-use crate::error::ApiError;
-use crate::extract::Json;
-use crate::http::{Page, decode_cursor, page_limit};
 use crate::identity::integrations::{
     self, CreatedIntegration, IntegrationView, NewIntegrationRequest,
 };
-use crate::state::AppState;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::extract::Json;
+use crate::plumbing::http::{Page, decode_cursor, page_limit};
+use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]

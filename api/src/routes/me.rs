@@ -6,10 +6,10 @@ use super::customers::with_etag;
 use crate::auth::Caller;
 use crate::customers::dto::{CustomerPatch, CustomerView};
 use crate::customers::service;
-use crate::error::{ApiError, Problem};
-use crate::extract::Json;
-use crate::http::if_match;
-use crate::state::AppState;
+use crate::plumbing::error::{ApiError, Problem};
+use crate::plumbing::extract::Json;
+use crate::plumbing::http::if_match;
+use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Your own customer details (customer logins only).

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 
 use crate::metrics::Metrics;
-use crate::state::AppState;
+use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Request counts and latencies by route pattern and status, and database pool usage, in the

@@ -5,13 +5,13 @@ use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller};
-use crate::db;
-use crate::error::ApiError;
-use crate::extract::Json;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::extract::Json;
+use crate::plumbing::state::AppState;
 use crate::privacy::erasure::{self, ErasureReport, ErasureRequest};
 use crate::privacy::export::{ExportDocument, export};
 use crate::privacy::records::{self, ProcessingRecords};
-use crate::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 fn download(document: &ExportDocument) -> HttpResponse {
@@ -92,7 +92,7 @@ pub async fn get_processing_records(
     responses(
         (status = 200, description = "The erasure report", body = ErasureReport),
         (status = 409, description = "The customer has already been erased",
-            content_type = "application/problem+json", body = crate::error::Problem)
+            content_type = "application/problem+json", body = crate::plumbing::error::Problem)
     )
 )]
 #[post("/customers/{id}/erasure")]

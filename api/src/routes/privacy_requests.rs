@@ -5,13 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller, Reader};
-use crate::error::ApiError;
-use crate::extract::Json;
-use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
+use crate::plumbing::error::ApiError;
+use crate::plumbing::extract::Json;
+use crate::plumbing::http::{Page, decode_cursor, etag, if_match, page_limit};
+use crate::plumbing::state::AppState;
 use crate::privacy::requests::{
     self, OwnRequest, RequestPatch, RequestQuery, RequestView, StaffRequest,
 };
-use crate::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 fn created(view: &RequestView) -> HttpResponse {
@@ -30,7 +30,7 @@ fn created(view: &RequestView) -> HttpResponse {
     tag = "me",
     operation_id = "create_my_privacy_request",
     security(("bearer_jwt" = [])),
-    params(crate::middleware::idempotency::IdempotencyKey),
+    params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = OwnRequest,
     responses((status = 201, description = "Received", body = RequestView))
 )]
@@ -64,7 +64,7 @@ pub async fn list_my_privacy_requests(
     tag = "privacy",
     operation_id = "create_privacy_request",
     security(("bearer_jwt" = [])),
-    params(crate::middleware::idempotency::IdempotencyKey),
+    params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = StaffRequest,
     responses((status = 201, description = "Received", body = RequestView))
 )]
@@ -135,7 +135,7 @@ pub async fn get_privacy_request(
     responses(
         (status = 200, description = "Updated", body = RequestView),
         (status = 412, description = "The request changed since you read it",
-            content_type = "application/problem+json", body = crate::error::Problem)
+            content_type = "application/problem+json", body = crate::plumbing::error::Problem)
     )
 )]
 #[patch("/privacy-requests/{id}")]

@@ -8,12 +8,12 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller, Reader};
-use crate::error::{ApiError, Problem};
-use crate::extract::Json;
-use crate::http::{Page, decode_cursor, etag, if_match, page_limit};
 use crate::identity::one_time::OneTimePassword;
 use crate::identity::staff::{self, NewStaffMember, StaffChanges, StaffMember, StaffRole};
-use crate::state::AppState;
+use crate::plumbing::error::{ApiError, Problem};
+use crate::plumbing::extract::Json;
+use crate::plumbing::http::{Page, decode_cursor, etag, if_match, page_limit};
+use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -42,7 +42,7 @@ fn with_etag(mut response: actix_web::HttpResponseBuilder, member: &StaffMember)
     tag = "staff",
     operation_id = "create_staff",
     security(("bearer_jwt" = [])),
-    params(crate::middleware::idempotency::IdempotencyKey),
+    params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewStaffMember,
     responses(
         (status = 201, description = "Created", body = StaffMember, headers(

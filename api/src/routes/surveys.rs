@@ -5,9 +5,9 @@ use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller, Reader, policy};
-use crate::error::ApiError;
-use crate::extract::Json;
-use crate::state::AppState;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::extract::Json;
+use crate::plumbing::state::AppState;
 use crate::surveys::dto::*;
 use crate::surveys::service;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -17,7 +17,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
     tag = "surveys",
     operation_id = "create_survey",
     security(("bearer_jwt" = [])),
-    params(crate::middleware::idempotency::IdempotencyKey),
+    params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewSurvey,
     responses((status = 201, description = "Created", body = SurveyView,
         headers(("Location" = String, description = "URL of the form"))))
@@ -40,7 +40,7 @@ pub async fn create_survey(
     tag = "surveys",
     operation_id = "create_survey_version",
     security(("bearer_jwt" = [])),
-    params(("id" = Uuid, Path, description = "Survey id"), crate::middleware::idempotency::IdempotencyKey),
+    params(("id" = Uuid, Path, description = "Survey id"), crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewVersion,
     responses((status = 201, description = "The new version", body = SurveyView))
 )]
@@ -97,7 +97,7 @@ pub async fn get_survey(
     tag = "surveys",
     operation_id = "create_survey_response",
     security(("bearer_jwt" = [])),
-    params(("id" = Uuid, Path, description = "Survey id"), crate::middleware::idempotency::IdempotencyKey),
+    params(("id" = Uuid, Path, description = "Survey id"), crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewResponse,
     responses((status = 201, description = "Stored", body = ResponseView))
 )]

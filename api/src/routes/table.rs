@@ -10,7 +10,7 @@ use actix_web::http::Method;
 use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::{OpenApi, RefOr};
 
-use crate::middleware::idempotency::KEY_HEADER;
+use crate::plumbing::middleware::idempotency::KEY_HEADER;
 
 /// The extension a rate-limited operation declares (`extensions(("x-rate-limit" = json!("public")))`).
 pub const RATE_LIMIT_EXTENSION: &str = "x-rate-limit";
@@ -69,7 +69,7 @@ impl RouteTable {
     /// declared operations are all `POST`s, so `GET`s are answered without that walk.
     fn declared(set: &HashSet<(Method, String)>, req: &ServiceRequest) -> bool {
         set.iter().any(|(method, _)| method == req.method())
-            && crate::middleware::route::pattern_of(req)
+            && crate::plumbing::middleware::route::pattern_of(req)
                 .is_some_and(|pattern| set.contains(&(req.method().clone(), pattern)))
     }
 }

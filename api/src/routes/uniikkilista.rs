@@ -6,10 +6,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Action, Caller, Reader, RequestMeta};
-use crate::error::ApiError;
-use crate::extract::{BodyLimit, Json, read_limited};
-use crate::http::{Page, decode_cursor, page_limit};
-use crate::state::AppState;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::extract::{BodyLimit, Json, read_limited};
+use crate::plumbing::http::{Page, decode_cursor, page_limit};
+use crate::plumbing::state::AppState;
 use crate::uniikkilista::dto::*;
 use crate::uniikkilista::{notice, signup, subscriptions};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -91,10 +91,10 @@ pub async fn unsubscribe(
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType);
             }
-            let request: UnsubscribeRequest = crate::extract::parse(&body)?;
+            let request: UnsubscribeRequest = crate::plumbing::extract::parse(&body)?;
             request
                 .validate()
-                .map_err(|e| ApiError::Validation(crate::extract::field_errors(&e)))?;
+                .map_err(|e| ApiError::Validation(crate::plumbing::extract::field_errors(&e)))?;
             (request.token, request.scope.or(query.scope))
         }
     };
@@ -149,7 +149,7 @@ pub async fn update_subscription(
     tag = "uniikkilista",
     operation_id = "send_uniikkilista_notice",
     security(("bearer_jwt" = [])),
-    params(crate::middleware::idempotency::IdempotencyKey),
+    params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NoticeRequest,
     responses((status = 202, description = "Messages queued for delivery", body = NoticeQueued))
 )]

@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::dto::*;
 use crate::auth::policy::{self, Action};
 use crate::auth::{Caller, Principal, Reader};
-use crate::db;
-use crate::error::{ApiError, FieldError};
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::{ApiError, FieldError};
+use crate::plumbing::state::AppState;
 
 fn problems_to_error(problems: Vec<domain::survey::Problem>) -> ApiError {
     ApiError::Validation(

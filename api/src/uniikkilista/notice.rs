@@ -14,9 +14,9 @@ use super::dto::*;
 use super::outgoing::{language_of, outgoing, unsubscribe_links};
 use super::templates;
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::state::AppState;
 use crate::settings::Settings;
-use crate::state::AppState;
 
 pub async fn send_notice(
     state: &AppState,

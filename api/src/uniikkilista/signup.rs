@@ -12,10 +12,10 @@ use super::dto::*;
 use super::outgoing::{language_of, outgoing, unsubscribe_links};
 use super::templates;
 use crate::auth::{RequestMeta, secrets};
-use crate::db;
-use crate::error::{ApiError, FieldError};
-use crate::http::Fields;
-use crate::state::AppState;
+use crate::plumbing::db;
+use crate::plumbing::error::{ApiError, FieldError};
+use crate::plumbing::http::Fields;
+use crate::plumbing::state::AppState;
 
 /// How long a confirmation link or code works.
 const CONFIRM_TTL_EMAIL: chrono::Duration = chrono::Duration::days(7);

@@ -7,9 +7,9 @@ use uuid::Uuid;
 
 use super::dto::*;
 use crate::auth::{Caller, Reader};
-use crate::error::{ApiError, FieldError};
-use crate::http::{Page, page};
-use crate::state::AppState;
+use crate::plumbing::error::{ApiError, FieldError};
+use crate::plumbing::http::{Page, page};
+use crate::plumbing::state::AppState;
 
 pub async fn list(
     state: &AppState,

@@ -197,8 +197,8 @@ async fn a_key_is_in_flight_then_answered_and_expires(app: TestApp) {
 /// it), with the limits the middleware checks; nothing that answers a secret declares it.
 #[test]
 fn the_contract_lists_the_key_on_exactly_the_idempotent_posts() {
-    use api::middleware::idempotency::{KEY_PATTERN, MAX_KEY_LENGTH};
-    let document = serde_json::to_value(api::openapi::document()).unwrap();
+    use api::plumbing::middleware::idempotency::{KEY_PATTERN, MAX_KEY_LENGTH};
+    let document = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     let mut keyed = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {

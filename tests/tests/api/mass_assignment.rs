@@ -33,7 +33,7 @@ fn concrete(template: &str, parameters: &[Value], schemas: &Value) -> String {
 
 async fn mass_assignment_fields_are_refused_in_every_body(app: TestApp) {
     let admin = app.admin_session().await;
-    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     let schemas = &doc["components"]["schemas"];
     let mut checked = 0;
     for (template, item) in doc["paths"].as_object().unwrap() {

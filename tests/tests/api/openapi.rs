@@ -8,7 +8,7 @@ use tests::{Backend, TestApp};
 fn committed_openapi_yaml_matches_the_code() {
     let committed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml");
     let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
-    let generated = api::openapi::yaml();
+    let generated = api::plumbing::openapi::yaml();
     assert!(
         committed == generated,
         "openapi.yaml is out of date: run `cargo run -q -p api --bin uniikki -- openapi > openapi.yaml`"
@@ -17,7 +17,7 @@ fn committed_openapi_yaml_matches_the_code() {
 
 #[test]
 fn the_document_declares_both_security_schemes_and_the_problem_schema() {
-    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["bearer_jwt"]["bearerFormat"], "JWT");
@@ -28,7 +28,7 @@ fn the_document_declares_both_security_schemes_and_the_problem_schema() {
 
 #[test]
 fn every_operation_documents_its_problem_responses() {
-    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             let responses = operation["responses"].as_object().unwrap();
@@ -66,7 +66,7 @@ async fn the_server_serves_the_same_document_and_swagger_ui() {
     let served = app.get("/api-docs/openapi.json").await.json();
     assert_eq!(
         served,
-        serde_json::to_value(api::openapi::document()).unwrap()
+        serde_json::to_value(api::plumbing::openapi::document()).unwrap()
     );
 
     let redirect = app.get("/docs").await;
@@ -97,7 +97,7 @@ fn every_reference_in_the_document_resolves() {
             _ => {}
         }
     }
-    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     let mut refs = Vec::new();
     walk(&doc, &mut refs);
     assert!(!refs.is_empty());
@@ -111,7 +111,7 @@ fn every_reference_in_the_document_resolves() {
 /// limiter act), and each documents its 429.
 #[test]
 fn every_rate_limited_operation_documents_429() {
-    let doc = serde_json::to_value(api::openapi::document()).unwrap();
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     let mut limited = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {

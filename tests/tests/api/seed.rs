@@ -10,9 +10,9 @@ async fn seed(
     customers: usize,
     history: usize,
     random_seed: u64,
-) -> anyhow::Result<api::seed::SeedReport> {
+) -> anyhow::Result<api::commands::seed::SeedReport> {
     let pool = app.pool.clone();
-    actix_web::web::block(move || api::seed::seed(&pool, customers, history, random_seed))
+    actix_web::web::block(move || api::commands::seed::seed(&pool, customers, history, random_seed))
         .await
         .unwrap()
 }
@@ -105,7 +105,7 @@ async fn the_seed_is_realistic_deterministic_and_only_for_an_empty_register(app:
             (sent, logins),
             (
                 20,
-                20 + i64::try_from(api::seed::LOGINS_PER_ACCOUNT).unwrap()
+                20 + i64::try_from(api::commands::seed::LOGINS_PER_ACCOUNT).unwrap()
             ),
             "a long history's 40 rows, half messages and half logins, besides the ordinary logins"
         );
@@ -140,7 +140,7 @@ async fn the_seed_is_realistic_deterministic_and_only_for_an_empty_register(app:
         search.text()
     );
     let login = app
-        .login("history.0@example.fi", api::seed::SEEDED_PASSWORD)
+        .login("history.0@example.fi", api::commands::seed::SEEDED_PASSWORD)
         .await;
     assert_eq!(
         login.status,

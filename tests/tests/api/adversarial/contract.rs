@@ -27,7 +27,7 @@ impl std::fmt::Display for Operation {
 }
 
 pub fn document() -> Value {
-    serde_json::to_value(api::openapi::document()).expect("the document serialises")
+    serde_json::to_value(api::plumbing::openapi::document()).expect("the document serialises")
 }
 
 /// `schema` with a top-level `$ref` (or a one-entry `allOf`/`oneOf` around one) followed.

@@ -114,7 +114,7 @@ async fn the_rate_limit_holds_for_encoded_paths() {
         s.cors_origins = vec![ORIGIN.to_owned()];
     })
     .await;
-    let document = serde_json::to_value(api::openapi::document()).unwrap();
+    let document = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     let limited: Vec<Operation> = contract::operations()
         .into_iter()
         .filter(|op| {

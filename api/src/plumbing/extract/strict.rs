@@ -14,7 +14,7 @@ use serde::de::{
 use serde::forward_to_deserialize_any;
 use serde_json::{Map, Value};
 
-use crate::error::FieldError;
+use crate::plumbing::error::FieldError;
 
 /// Checks and composes every string of `value` in place (object keys included); returns a
 /// field error for each string holding a forbidden character, at serde_path_to_error's paths.

@@ -4,7 +4,7 @@
 use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::{HeaderBuilder, OpenApi, RefOr, Schema};
 
-use crate::middleware::idempotency::REPLAYED_HEADER;
+use crate::plumbing::middleware::idempotency::REPLAYED_HEADER;
 use crate::routes::table::declares_idempotency_key;
 
 /// Adds `Idempotent-Replayed` to the success responses (the in-flight 409 is among the shared

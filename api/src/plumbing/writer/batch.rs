@@ -14,8 +14,8 @@ use tokio::sync::oneshot;
 
 use super::{Job, MAX_BATCH, SWEEP, Task};
 use crate::auth::session_check::{SESSION_ENDED, SessionProof};
-use crate::error::ApiError;
 use crate::metrics::BatchMetrics;
+use crate::plumbing::error::ApiError;
 
 /// Takes whatever has queued up (at least one job), runs it in one transaction, answers every
 /// request in the batch, and starts over. Entries waiting in `audit_pending` are chained when a

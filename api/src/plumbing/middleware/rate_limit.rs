@@ -14,7 +14,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
-use crate::error::ApiError;
+use crate::plumbing::error::ApiError;
 use crate::routes::RouteTable;
 
 /// Requests per minute and burst allowed per client address; shared by every worker.

@@ -6,7 +6,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
-use crate::http::invalid_parameter;
+use crate::plumbing::http::invalid_parameter;
 
 /// The route pattern (`/api/v1/customers/{id}`) the router matches this request to. Matched on
 /// the decoded path, as the router matches it: the raw path would let

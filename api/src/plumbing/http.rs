@@ -9,7 +9,7 @@ use domain::ErrorCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, FieldError};
+use crate::plumbing::error::{ApiError, FieldError};
 
 /// The strong ETag of a resource version.
 pub fn etag(version: i64) -> String {

@@ -11,7 +11,7 @@ use actix_web::App;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
-use crate::error::{FieldError, Problem};
+use crate::plumbing::error::{FieldError, Problem};
 use crate::routes;
 use security::SecuritySchemes;
 

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use persistence::Pool;
 
 use crate::auth::session_check::SessionChecker;
+use crate::plumbing::writer::Writer;
 use crate::settings::Settings;
 use crate::signing_key::SigningKey;
-use crate::writer::Writer;
 
 /// Shared state of a running server.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use actix_web::ResponseError;
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 
-use crate::error::ApiError;
+use crate::plumbing::error::ApiError;
 
 #[allow(clippy::needless_pass_by_value)] // refusing consumes the error, as `?` would
 pub fn refused(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
@@ -18,7 +18,12 @@ macro_rules! or_refuse {
     ($req:ident, $result:expr) => {
         match $result {
             Ok(value) => value,
-            Err(error) => return Ok($crate::middleware::refused::refused($req, error.into())),
+            Err(error) => {
+                return Ok($crate::plumbing::middleware::refused::refused(
+                    $req,
+                    error.into(),
+                ))
+            }
         }
     };
 }

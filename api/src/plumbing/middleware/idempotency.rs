@@ -19,11 +19,11 @@ use persistence::idempotency::{self, Claim, KeyedRequest, StoredResponse};
 
 use super::refused::{or_refuse, refused};
 use crate::auth::{Caller, Principal, secrets};
-use crate::error::ApiError;
-use crate::extract::{BodyLimit, read_limited};
-use crate::http::invalid_parameter;
+use crate::plumbing::error::ApiError;
+use crate::plumbing::extract::{BodyLimit, read_limited};
+use crate::plumbing::http::invalid_parameter;
+use crate::plumbing::state::AppState;
 use crate::routes::RouteTable;
-use crate::state::AppState;
 
 /// The header, as each operation that honours it declares it: `params(IdempotencyKey)` in the
 /// operation's `#[utoipa::path]` is what makes this middleware act on it (see

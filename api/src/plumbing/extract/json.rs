@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use super::strict::{self, Strict};
-use crate::error::{ApiError, FieldError};
+use crate::plumbing::error::{ApiError, FieldError};
 
 /// The largest body accepted and the time it may take to arrive, from settings; registered as
 /// app data.

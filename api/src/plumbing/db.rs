@@ -5,7 +5,7 @@ use std::time::Instant;
 use actix_web::web;
 use persistence::{AnyConnection, DbError, Pool};
 
-use crate::error::ApiError;
+use crate::plumbing::error::ApiError;
 
 /// Runs `f` with a pooled connection on actix's blocking thread pool, never on an async
 /// worker. A pool that cannot hand out a connection in time becomes a 503.

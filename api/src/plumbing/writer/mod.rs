@@ -32,9 +32,9 @@ use persistence::{AnyConnection, BackendKind, DbError, Pool, write_transaction};
 use tokio::sync::oneshot;
 
 use crate::auth::session_check::SessionProof;
-use crate::db;
-use crate::error::ApiError;
 use crate::metrics::BatchMetrics;
+use crate::plumbing::db;
+use crate::plumbing::error::ApiError;
 
 mod batch;
 

@@ -11,8 +11,8 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse, ResponseError, web};
 
-use crate::error::{ApiError, PROBLEM_JSON, Problem};
 use crate::metrics::Metrics;
+use crate::plumbing::error::{ApiError, PROBLEM_JSON, Problem};
 use crate::request_context::{REQUEST_ID_HEADER, RequestContext};
 
 /// Logs method, route pattern, status, latency and request id: never the raw path or query

@@ -7,7 +7,7 @@ use utoipa::openapi::{
     ContentBuilder, HeaderBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder, Schema,
 };
 
-use crate::error::PROBLEM_JSON;
+use crate::plumbing::error::PROBLEM_JSON;
 use crate::routes::table::{declares_idempotency_key, declares_rate_limit};
 
 /// A reusable problem response: component name, status, description, extra header.
