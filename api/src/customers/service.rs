@@ -5,7 +5,7 @@ use domain::audit::{AuditAction, Touched};
 use domain::customer::{Source, ensure_processable};
 use domain::{DisplayName, EmailAddress, Role};
 use persistence::accounts::{self, NewAccount};
-use persistence::customers::{self, Customer, Search, SortKey, UpdateError};
+use persistence::customers::{self, Customer, Search, UpdateError};
 use persistence::{AnyConnection, DbError};
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ use crate::identity::one_time::OneTimePassword;
 use crate::identity::one_time::Prepared;
 use crate::plumbing::db;
 use crate::plumbing::error::ApiError;
-use crate::plumbing::http::{Page, page};
+use crate::plumbing::http::{Page, page, unknown_cursor};
 use crate::plumbing::state::AppState;
 
 fn today() -> chrono::NaiveDate {
@@ -149,7 +149,7 @@ pub async fn list(
     state: &AppState,
     reader: Reader,
     q: Option<String>,
-    after: Option<SortKey>,
+    after: Option<Uuid>,
     limit: i64,
 ) -> Result<Page<CustomerView>, ApiError> {
     let scope = customer_scope(&reader.principal).ok_or(ApiError::Forbidden)?;
@@ -157,6 +157,10 @@ pub async fn list(
     let entry = reader.audit(AuditAction::CustomerList, None, None);
     let rows = reader
         .read_audited(state, entry, move |conn| {
+            let after = match after {
+                Some(id) => Some(customers::sort_key_of(conn, id)?.ok_or_else(unknown_cursor)?),
+                None => None,
+            };
             Ok(customers::list(
                 conn,
                 scope,
@@ -166,7 +170,7 @@ pub async fn list(
             )?)
         })
         .await?;
-    Ok(page(rows, limit, |c| c.sort_key.to_string(), view))
+    Ok(page(rows, limit, |c| c.id.to_string(), view))
 }
 
 /// Applies `patch` to the customer `id` and checks the result whole. `expected_version`

@@ -100,7 +100,12 @@ pub fn decode_cursor<T: std::str::FromStr>(cursor: Option<&str>) -> Result<Optio
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| text.parse().ok())
         .map(Some)
-        .ok_or_else(|| invalid_parameter("cursor", "is not a cursor this API gave out"))
+        .ok_or_else(unknown_cursor)
+}
+
+/// The answer to a `cursor` this API did not give out (or whose row is gone).
+pub fn unknown_cursor() -> ApiError {
+    invalid_parameter("cursor", "is not a cursor this API gave out")
 }
 
 /// Builds a page from up to `limit + 1` rows: the extra row only tells that there is more.

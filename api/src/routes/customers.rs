@@ -2,7 +2,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
-use persistence::customers::SortKey;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -94,7 +93,7 @@ pub async fn list_customers(
             "must be at most 200 characters",
         ));
     }
-    let after = decode_cursor::<SortKey>(query.cursor.as_deref())?;
+    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
     Ok(HttpResponse::Ok().json(service::list(&state, caller, query.q, after, limit).await?))
 }
 

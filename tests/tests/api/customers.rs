@@ -261,7 +261,19 @@ async fn last_names_page_by_page(app: &TestApp, token: &str, query: &str) -> Vec
                 .map(|c| c["last_name"].as_str().unwrap().to_owned()),
         );
         match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("/api/v1/customers?{query}&cursor={cursor}"),
+            Some(cursor) => {
+                // Opaque, and no one's name: the cursor is the last customer's id.
+                use base64::Engine as _;
+                let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(cursor)
+                    .unwrap();
+                let last = page["items"].as_array().unwrap().last().unwrap();
+                assert_eq!(
+                    String::from_utf8(decoded).unwrap(),
+                    last["id"].as_str().unwrap()
+                );
+                path = format!("/api/v1/customers?{query}&cursor={cursor}");
+            }
             None => return seen,
         }
     }
@@ -490,7 +502,39 @@ async fn a_customer_without_email_cannot_get_a_login(app: TestApp) {
         .problem(409, "/problems/conflict");
 }
 
+/// A cursor is an id: one no customer has, or one in the old name-bearing form, is refused.
+async fn a_cursor_not_given_out_is_400_naming_the_cursor(app: TestApp) {
+    use base64::Engine as _;
+    let office = app.session_as(Role::Office).await;
+    create(
+        &app,
+        &office.access_token,
+        &customer("Maija", "Mäkinen", "maija@example.fi"),
+    )
+    .await;
+    let encode = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    for cursor in [
+        encode(&uuid::Uuid::now_v7().to_string()),
+        encode(&format!("mäkinen\u{1f}maija\u{1f}{}", uuid::Uuid::now_v7())),
+    ] {
+        let reply = app
+            .get_as(
+                &format!("/api/v1/customers?cursor={cursor}"),
+                &office.access_token,
+            )
+            .await;
+        reply.problem(400, "/problems/invalid-parameter");
+        assert_eq!(
+            reply.json()["errors"][0]["field"],
+            "cursor",
+            "{}",
+            reply.json()
+        );
+    }
+}
+
 on_both_backends!(
+    a_cursor_not_given_out_is_400_naming_the_cursor,
     staff_create_a_customer_with_normalised_contact_details,
     bad_input_is_422_naming_each_field_and_changes_nothing,
     a_duplicate_email_is_409_with_the_existing_customer,
