@@ -76,6 +76,31 @@ impl RequestStatus {
     }
 }
 
+/// Who filed a request: the person through their own login, or staff for them (a letter, a
+/// visit), with the identity check written down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FiledBy {
+    #[serde(rename = "self")]
+    Person,
+    Staff,
+}
+
+impl FiledBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "self",
+            Self::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Person, Self::Staff]
+            .into_iter()
+            .find(|f| f.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
     #[error("cannot go from {0} to {1}")]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use domain::privacy_request::{RequestKind, RequestStatus};
+use domain::privacy_request::{FiledBy, RequestKind, RequestStatus};
 use uuid::Uuid;
 
 use crate::connection::AnyConnection;
@@ -18,8 +18,7 @@ pub struct PrivacyRequest {
     pub kind: RequestKind,
     pub status: RequestStatus,
     pub description: Option<String>,
-    /// `self` or `staff`.
-    pub filed_by: String,
+    pub filed_by: FiledBy,
     pub identity_verification: Option<String>,
     pub received_at: DateTime<Utc>,
     pub due_on: NaiveDate,
@@ -60,7 +59,8 @@ impl TryFrom<Row> for PrivacyRequest {
             status: RequestStatus::parse(&row.status)
                 .ok_or_else(|| DbError::corrupt("privacy_requests.status"))?,
             description: row.description,
-            filed_by: row.filed_by,
+            filed_by: FiledBy::parse(&row.filed_by)
+                .ok_or_else(|| DbError::corrupt("privacy_requests.filed_by"))?,
             identity_verification: row.identity_verification,
             received_at: row.received_at.get(),
             due_on: row.due_on,
@@ -78,7 +78,7 @@ pub struct NewRequest<'a> {
     pub customer_id: Uuid,
     pub kind: RequestKind,
     pub description: Option<&'a str>,
-    pub filed_by: &'a str,
+    pub filed_by: FiledBy,
     pub identity_verification: Option<&'a str>,
     pub due_on: NaiveDate,
     pub recorded_by: Option<Uuid>,
@@ -98,7 +98,7 @@ pub fn insert(
             p::kind.eq(new.kind.as_str()),
             p::status.eq(RequestStatus::Received.as_str()),
             p::description.eq(new.description),
-            p::filed_by.eq(new.filed_by),
+            p::filed_by.eq(new.filed_by.as_str()),
             p::identity_verification.eq(new.identity_verification),
             p::received_at.eq(at),
             p::due_on.eq(new.due_on),

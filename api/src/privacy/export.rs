@@ -66,8 +66,8 @@ pub struct Recipient {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Consultation {
     pub at: DateTime<Utc>,
-    /// `account` (staff) or `integration`.
-    pub by: &'static str,
+    /// Who read: a staff `account` or an `integration`.
+    pub by: ActorKind,
     #[schema(example = "customer.read")]
     pub action: String,
     #[schema(example = "customer service")]
@@ -139,14 +139,9 @@ fn build(
                 .and_then(AuditAction::read_purpose)
                 .filter(|_| by_others)
             {
-                let by = if r.actor_kind == ActorKind::Integration {
-                    "integration"
-                } else {
-                    "account"
-                };
                 consultations.push(Consultation {
                     at: r.occurred_at,
-                    by,
+                    by: r.actor_kind,
                     action: r.action,
                     purpose,
                 });

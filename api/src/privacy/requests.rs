@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::audit::{AuditAction, Touched};
 use domain::privacy_request::{
-    RequestKind, RequestStatus, due_date, extended_due_date, transition,
+    FiledBy, RequestKind, RequestStatus, due_date, extended_due_date, transition,
 };
 use persistence::privacy_requests::{self as store, Changes, Filter, NewRequest, PrivacyRequest};
 use persistence::{audit, customers};
@@ -68,11 +68,10 @@ pub struct RequestPatch {
 pub struct RequestView {
     pub id: Uuid,
     pub customer_id: Uuid,
-    pub kind: String,
-    pub status: String,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
     pub description: Option<String>,
-    /// `self` or `staff`.
-    pub filed_by: String,
+    pub filed_by: FiledBy,
     pub identity_verification: Option<String>,
     pub received_at: DateTime<Utc>,
     /// The deadline: one calendar month after receipt, or later when extended.
@@ -89,8 +88,8 @@ fn view(r: PrivacyRequest) -> RequestView {
         id: r.id,
         customer_id: r.customer_id,
         overdue: r.status.is_open() && r.due_on < Utc::now().date_naive(),
-        kind: r.kind.as_str().to_owned(),
-        status: r.status.as_str().to_owned(),
+        kind: r.kind,
+        status: r.status,
         description: r.description,
         filed_by: r.filed_by,
         identity_verification: r.identity_verification,
@@ -134,7 +133,7 @@ fn file(
                     {
                         (Some(account), _, None) => (
                             customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?,
-                            "self",
+                            FiledBy::Person,
                             None,
                         ),
                         (None, Principal::Account { id, .. }, Some(customer)) => {
@@ -147,7 +146,7 @@ fn file(
                                             "no customer has this id",
                                         )])
                                     })?;
-                            (found, "staff", Some(*id))
+                            (found, FiledBy::Staff, Some(*id))
                         }
                         _ => return Err(ApiError::Forbidden),
                     };

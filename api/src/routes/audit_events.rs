@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
-use domain::audit::AuditAction;
+use domain::audit::{ActorKind, AuditAction};
 use persistence::audit::{self, AuditEvent, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -42,9 +42,7 @@ pub struct AuditEventView {
     pub seq: i64,
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
-    /// `account`, `integration`, `system` or `anonymous`.
-    #[schema(example = "account")]
-    pub actor_kind: &'static str,
+    pub actor_kind: ActorKind,
     pub actor_id: Option<Uuid>,
     #[schema(example = "staff.read")]
     pub action: String,
@@ -66,7 +64,7 @@ impl From<AuditEvent> for AuditEventView {
             seq: r.seq,
             id: r.id,
             occurred_at: r.occurred_at,
-            actor_kind: r.actor_kind.as_str(),
+            actor_kind: r.actor_kind,
             actor_id: r.actor_id,
             action: r.action,
             target_type: r.target_type,
