@@ -46,6 +46,10 @@ impl ConsentPurpose {
         }
     }
 
+    fn parse(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == stored)
+    }
+
     /// The UniikkiLista channel a consent governs.
     pub fn channel(self) -> Option<Channel> {
         match self {
@@ -66,12 +70,46 @@ pub enum ConsentSource {
     WebForm,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+/// Who gave the consent: the person, or their guardian (for a child under 13, or as staff
+/// recorded it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GivenBy {
     #[serde(rename = "self")]
     Person,
     Guardian,
+}
+
+impl GivenBy {
+    fn parse(stored: &str) -> Option<Self> {
+        match stored {
+            "self" => Some(Self::Person),
+            "guardian" => Some(Self::Guardian),
+            _ => None,
+        }
+    }
+}
+
+/// How a recorded consent came in: the person through their own login (`self`), or as staff
+/// recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentOrigin {
+    #[serde(rename = "self")]
+    Person,
+    StaffWrittenRequest,
+    WebForm,
+}
+
+impl ConsentOrigin {
+    fn parse(stored: &str) -> Option<Self> {
+        match stored {
+            "self" => Some(Self::Person),
+            "staff_written_request" => Some(Self::StaffWrittenRequest),
+            "web_form" => Some(Self::WebForm),
+            _ => None,
+        }
+    }
 }
 
 /// Giving (`granted: true`) or withdrawing (`false`) one consent.
@@ -103,28 +141,29 @@ pub struct StaffConsentChange {
 /// One entry of the history.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsentRecord {
-    pub purpose: String,
+    pub purpose: ConsentPurpose,
     pub granted: bool,
-    /// `self`, `staff_written_request` or `web_form`.
-    pub source: String,
-    /// `self` or `guardian`.
-    pub given_by: String,
+    pub source: ConsentOrigin,
+    pub given_by: GivenBy,
     pub privacy_notice_version: String,
     pub recorded_by: Option<Uuid>,
     pub at: DateTime<Utc>,
 }
 
-impl From<Consent> for ConsentRecord {
-    fn from(r: Consent) -> Self {
-        Self {
-            purpose: r.purpose,
+impl TryFrom<Consent> for ConsentRecord {
+    type Error = ApiError;
+    fn try_from(r: Consent) -> Result<Self, ApiError> {
+        let unreadable = |column: &str| ApiError::from(persistence::DbError::corrupt(column));
+        Ok(Self {
+            purpose: ConsentPurpose::parse(&r.purpose)
+                .ok_or_else(|| unreadable("consents.purpose"))?,
             granted: r.granted,
-            source: r.source,
-            given_by: r.given_by,
+            source: ConsentOrigin::parse(&r.source).ok_or_else(|| unreadable("consents.source"))?,
+            given_by: GivenBy::parse(&r.given_by).ok_or_else(|| unreadable("consents.given_by"))?,
             privacy_notice_version: r.privacy_notice_version,
             recorded_by: r.recorded_by,
             at: r.created_at,
-        }
+        })
     }
 }
 
@@ -144,7 +183,7 @@ pub struct Consents {
     pub history: Vec<ConsentRecord>,
 }
 
-fn view(history: Vec<Consent>) -> Consents {
+fn view(history: Vec<Consent>) -> Result<Consents, ApiError> {
     let current = ConsentPurpose::ALL
         .iter()
         .map(|purpose| {
@@ -156,10 +195,13 @@ fn view(history: Vec<Consent>) -> Consents {
             }
         })
         .collect();
-    Consents {
+    Ok(Consents {
         current,
-        history: history.into_iter().map(Into::into).collect(),
-    }
+        history: history
+            .into_iter()
+            .map(ConsentRecord::try_from)
+            .collect::<Result<_, _>>()?,
+    })
 }
 
 /// The customer a caller may record consents for: a customer their own; staff any.
@@ -199,7 +241,7 @@ pub async fn list(
         );
         state.writer.audit(entry).await?;
     }
-    Ok(view(history))
+    view(history)
 }
 
 /// How a change came in and who gave it.
@@ -257,7 +299,7 @@ pub async fn change(
             uniikkilista::withdraw_for_customer(conn, customer.id, channel, now)?;
         }
         let touched = Touched::thing(purpose.as_str(), Some(customer.id));
-        Ok((view(store::history(conn, customer.id)?), touched))
+        Ok((view(store::history(conn, customer.id)?)?, touched))
     })
     .await
 }
