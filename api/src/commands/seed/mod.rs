@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::RunQueryDsl;
-use domain::customer::{Address, CustomerProfile, Guardian, Source};
+use domain::customer::{CustomerProfile, Source};
 use domain::survey::{Question, QuestionKind, SurveyKind};
-use domain::{DisplayName, EmailAddress, Language, PersonName, PhoneNumber, Role};
+use domain::{DisplayName, EmailAddress, Role};
 use persistence::accounts::{self, NewAccount};
 use persistence::consents::{self, NewConsent};
 use persistence::login_events::{self, LoginOutcome, NewLoginEvent};
@@ -22,7 +22,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::auth::passwords;
+
+mod people;
+
 use crate::privacy::notice::EDITION;
+use people::customer;
 
 /// The password of every seeded login, for load tests.
 pub const SEEDED_PASSWORD: &str = "laulan aina aamulla";
@@ -33,111 +37,6 @@ const BATCH: usize = 1_000;
 pub const LOGINS_PER_ACCOUNT: usize = 3;
 /// Customers who get a long history.
 const HISTORY_CUSTOMERS: usize = 3;
-
-const FIRST_NAMES: &[&str] = &[
-    "Aino", "Eetu", "Väinö", "Åsa", "Ilmari", "Sääde", "Tyyne", "Jörn", "Helmi", "Onni", "Kerttu",
-    "Eino", "Siiri", "Lauri", "Hilla", "Mörri", "Aapo", "Venla", "Elsa", "Toivo", "Iida", "Päivi",
-    "Jääkko", "Ronja",
-];
-const LAST_NAMES: &[&str] = &[
-    "Mäkinen",
-    "Järvinen",
-    "Hämäläinen",
-    "Öhman",
-    "Åberg",
-    "Kärkkäinen",
-    "Virtanen",
-    "Lähteenmäki",
-    "Sjöberg",
-    "Nieminen",
-    "Pöllänen",
-    "Väisänen",
-    "Aaltonen",
-    "Ström",
-    "Heikkilä",
-    "Ylönen",
-    "Kivelä",
-    "Räsänen",
-];
-const CITIES: &[&str] = &[
-    "Riihimäki",
-    "Hyvinkää",
-    "Hämeenlinna",
-    "Helsinki",
-    "Järvenpää",
-    "Jyväskylä",
-];
-
-/// What a seed run wrote.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct SeedReport {
-    pub customers: usize,
-    pub minors: usize,
-    pub accounts: usize,
-    pub subscriptions: usize,
-    pub consents: usize,
-    pub survey_responses: usize,
-    pub login_events: usize,
-    pub history_rows: usize,
-}
-
-fn ascii(s: &str) -> String {
-    s.to_lowercase().replace(['ä', 'å'], "a").replace('ö', "o")
-}
-
-/// The customers with a long history log in as `history.<n>@example.fi` (known to benchmarks).
-fn seeded_email(i: usize, first: &str, last: &str) -> String {
-    if i < HISTORY_CUSTOMERS {
-        format!("history.{i}@example.fi")
-    } else {
-        format!("{}.{}.{i}@example.fi", ascii(first), ascii(last))
-    }
-}
-
-fn customer(i: usize, rng: &mut StdRng, today: NaiveDate) -> CustomerProfile {
-    let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
-    let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
-    let minor = rng.random_bool(0.15);
-    let age_days = if minor {
-        rng.random_range(6 * 365..17 * 365)
-    } else {
-        rng.random_range(19 * 365..80 * 365)
-    };
-    let guardian = minor.then(|| Guardian {
-        name: PersonName::parse(&format!(
-            "{} {last}",
-            FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())]
-        ))
-        .expect("a valid name"),
-        email: Some(
-            EmailAddress::parse(&format!("huoltaja.{i}@example.fi")).expect("a valid email"),
-        ),
-        phone: Some(PhoneNumber::parse(&format!("+35850{i:07}")).expect("a valid phone")),
-    });
-    let address = rng.random_bool(0.7).then(|| {
-        Address::parse(
-            &format!("Lehmustie {}", rng.random_range(1..200)),
-            &format!("{:05}", rng.random_range(100..99_999)),
-            CITIES[rng.random_range(0..CITIES.len())],
-            "FI",
-        )
-        .expect("a valid address")
-    });
-    CustomerProfile {
-        first_name: PersonName::parse(first).expect("a valid name"),
-        last_name: PersonName::parse(last).expect("a valid name"),
-        email: Some(EmailAddress::parse(&seeded_email(i, first, last)).expect("a valid email")),
-        phone: Some(PhoneNumber::parse(&format!("+35840{i:07}")).expect("a valid phone")),
-        address,
-        birth_date: Some(today - Duration::days(age_days)),
-        language: match rng.random_range(0..20) {
-            0..=16 => Language::Fi,
-            17..=18 => Language::En,
-            _ => Language::Sv,
-        },
-        guardian,
-    }
-}
 
 fn survey_form() -> Vec<Question> {
     vec![
@@ -190,6 +89,19 @@ fn plan(i: usize, rng: &mut StdRng, today: NaiveDate) -> Planned {
         subscription,
         survey_experience,
     }
+}
+
+/// What a seed run wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SeedReport {
+    pub customers: usize,
+    pub minors: usize,
+    pub accounts: usize,
+    pub subscriptions: usize,
+    pub consents: usize,
+    pub survey_responses: usize,
+    pub login_events: usize,
+    pub history_rows: usize,
 }
 
 impl SeedReport {
