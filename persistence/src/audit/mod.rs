@@ -26,6 +26,11 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
+/// A chained entry as `audit_events` stores it. An entry's fields are declared four times, once
+/// per thing that differs: the typed new entry (`domain::audit::AuditEntry`), what is hashed
+/// (`AuditRecord`, with the names as stored), and one row per table, this one and
+/// `chain::Unchained` (`audit_pending`). The two rows cannot share a struct: diesel's
+/// `Selectable` and `QueryableByName` derives take one table each.
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = ae)]
 struct Row {
