@@ -2,7 +2,7 @@
 //! has (a body, credentials, path or query parameters), so no endpoint can forget one.
 
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::schema::{Object, Type};
+use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{
     ContentBuilder, HeaderBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder, Schema,
 };
@@ -15,7 +15,15 @@ struct ProblemResponse {
     name: &'static str,
     status: &'static str,
     description: &'static str,
-    header: Option<(&'static str, &'static str)>,
+    header: Option<(&'static str, &'static str, HeaderValue)>,
+}
+
+/// What a problem response's header holds.
+enum HeaderValue {
+    Text,
+    /// A number of seconds (`Retry-After`), declared as an integer like the operations that
+    /// declare it themselves, so a client reads one type from every 429 and 503.
+    Seconds,
 }
 
 const BAD_REQUEST: ProblemResponse = ProblemResponse {
@@ -31,6 +39,7 @@ const UNAUTHORIZED: ProblemResponse = ProblemResponse {
     header: Some((
         "WWW-Authenticate",
         "The authentication scheme to use (Bearer)",
+        HeaderValue::Text,
     )),
 };
 const FORBIDDEN: ProblemResponse = ProblemResponse {
@@ -73,7 +82,11 @@ const TOO_MANY_REQUESTS: ProblemResponse = ProblemResponse {
     name: "TooManyRequests",
     status: "429",
     description: "Too many requests from this address; wait `Retry-After` seconds",
-    header: Some(("Retry-After", "Seconds to wait before retrying")),
+    header: Some((
+        "Retry-After",
+        "Seconds to wait before retrying",
+        HeaderValue::Seconds,
+    )),
 };
 const IDEMPOTENCY_KEY_IN_FLIGHT: ProblemResponse = ProblemResponse {
     name: "IdempotencyKeyInFlight",
@@ -91,7 +104,11 @@ const UNAVAILABLE: ProblemResponse = ProblemResponse {
     name: "ServiceUnavailable",
     status: "503",
     description: "The database is temporarily unreachable or busy; retry later",
-    header: Some(("Retry-After", "Seconds to wait before retrying")),
+    header: Some((
+        "Retry-After",
+        "Seconds to wait before retrying",
+        HeaderValue::Seconds,
+    )),
 };
 
 const ALL: [&ProblemResponse; 12] = [
@@ -191,13 +208,22 @@ fn response(problem: &ProblemResponse) -> Response {
     let mut builder = ResponseBuilder::new()
         .description(problem.description)
         .content(PROBLEM_JSON, content);
-    if let Some((name, description)) = problem.header {
-        let schema = Schema::Object(Object::with_type(Type::String));
+    if let Some((name, description, value)) = &problem.header {
+        let schema = match value {
+            HeaderValue::Seconds => Schema::Object(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .minimum(Some(0))
+                    .build(),
+            ),
+            HeaderValue::Text => Schema::Object(Object::with_type(Type::String)),
+        };
         let header = HeaderBuilder::new()
             .schema(Some(schema))
-            .description(Some(description))
+            .description(Some(*description))
             .build();
-        builder = builder.header(name, header);
+        builder = builder.header(*name, header);
     }
     builder.build()
 }
