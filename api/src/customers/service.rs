@@ -158,7 +158,13 @@ pub async fn list(
     let rows = reader
         .read_audited(state, entry, move |conn| {
             let after = match after {
-                Some(id) => Some(customers::sort_key_of(conn, id)?.ok_or_else(unknown_cursor)?),
+                // The page after a customer the caller's scope reaches, so a cursor cannot
+                // tell anyone whether an id exists outside it.
+                Some(id) => Some(
+                    customers::find(conn, id, scope)?
+                        .ok_or_else(unknown_cursor)?
+                        .sort_key,
+                ),
                 None => None,
             };
             Ok(customers::list(

@@ -87,6 +87,19 @@ pub fn operations(item: &PathItem) -> impl Iterator<Item = (Method, &Operation)>
     .filter_map(|(method, operation)| operation.as_ref().map(|o| (method, o)))
 }
 
+/// Every operation of a path, to change: for the contract's post-processing.
+pub fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.patch,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// Whether `operation` lists the `Idempotency-Key` header among its parameters.
 pub fn declares_idempotency_key(operation: &Operation) -> bool {
     operation.parameters.iter().flatten().any(|p| {

@@ -6,9 +6,7 @@ use super::{Customer, CustomerScope, Row};
 use crate::connection::{AnyConnection, BackendKind};
 use crate::error::DbError;
 use crate::raw_sql::{Bind, RawQuery};
-use crate::schema::customers as c;
 use crate::sql_types::DbUuid;
-use diesel::prelude::*;
 use domain::PhoneNumber;
 use domain::customer::name_key;
 
@@ -19,17 +17,6 @@ pub struct SortKey {
     pub last: String,
     pub first: String,
     pub id: Uuid,
-}
-
-/// Where the customer `id` stands in the list order, for the page after them: a cursor names
-/// only the id, never the name. `None` for an id no customer has.
-pub fn sort_key_of(conn: &mut AnyConnection, id: Uuid) -> Result<Option<SortKey>, DbError> {
-    Ok(c::table
-        .find(DbUuid(id))
-        .select((c::last_name_key, c::first_name_key))
-        .first::<(String, String)>(conn)
-        .optional()?
-        .map(|(last, first)| SortKey { last, first, id }))
 }
 
 /// The end of a prefix range: every string that starts with `prefix` sorts below it.

@@ -8,7 +8,7 @@ use utoipa::openapi::{
 };
 
 use crate::plumbing::error::PROBLEM_JSON;
-use crate::routes::table::{declares_idempotency_key, declares_rate_limit};
+use crate::routes::table::{declares_idempotency_key, declares_rate_limit, operations_mut};
 
 /// A reusable problem response: component name, status, description, extra header.
 struct ProblemResponse {
@@ -132,14 +132,7 @@ pub fn document_problem_responses(doc: &mut OpenApi) {
     let mut used = std::collections::BTreeSet::new();
     for (path, item) in doc.paths.paths.iter_mut() {
         let touches_database = path.starts_with("/api/");
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for operation in operations.into_iter().flatten() {
+        for operation in operations_mut(item) {
             for problem in applicable(operation, touches_database) {
                 used.insert(problem.name);
                 operation

@@ -3,6 +3,7 @@
 //! `extract::strict`). Strings with a format, an enumeration or a pattern of their own are
 //! already narrower and keep theirs.
 
+use crate::routes::table::operations_mut;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, SchemaType, Type};
 use utoipa::openapi::{OpenApi, RefOr, Schema};
@@ -15,14 +16,7 @@ pub fn document_text_rule(doc: &mut OpenApi) {
         components.schemas.values_mut().for_each(visit);
     }
     for item in doc.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for operation in operations.into_iter().flatten() {
+        for operation in operations_mut(item) {
             visit_operation(operation);
         }
     }
