@@ -36,7 +36,7 @@ impl SigningKey {
     /// with owner-only permissions). Production never gets here without a configured secret:
     /// settings validation refuses it.
     pub fn load_or_create(settings: &Settings) -> std::io::Result<Self> {
-        if let Some(secret) = &settings.jwt_secret {
+        if let Some(secret) = &settings.auth.jwt_secret {
             return Ok(Self::from_vec(secret.expose_secret().as_bytes().to_vec()));
         }
         let path = settings.data_dir.join(FILE_NAME);
@@ -101,7 +101,7 @@ mod tests {
     fn a_configured_secret_wins_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = settings_in(dir.path());
-        s.jwt_secret = Some("k".repeat(40).into());
+        s.auth.jwt_secret = Some("k".repeat(40).into());
         let key = SigningKey::load_or_create(&s).unwrap();
         assert_eq!(key.bytes(), "k".repeat(40).as_bytes());
         assert!(!dir.path().join(FILE_NAME).exists());

@@ -45,22 +45,22 @@ impl Application {
     /// Opens the database and applies pending migrations, binds the listener, and builds the
     /// server. Fails with a one-line reason when the database cannot be reached or migrated.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let pool = persistence::pool::build(&settings.database_url, &settings.pool())
+        let pool = persistence::pool::build(&settings.database.url, &settings.database.pool())
             .context("cannot create the database folder")?;
         migrate(&pool).await?;
         let signing_key = SigningKey::load_or_create(&settings)
             .context("cannot load the token-signing secret")?;
         let transports =
             Transports::from_settings(&settings).context("cannot set up message delivery")?;
-        let listener = TcpListener::bind(settings.listen)
-            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let listener = TcpListener::bind(settings.http.listen)
+            .with_context(|| format!("cannot listen on {}", settings.http.listen))?;
         let port = listener.local_addr()?.port();
         // What can fail on the way up is checked before the first admin is made; should the start
         // still fail later, the next one issues a fresh one-time password while it is unused.
         let bootstrap_admin = {
-            let (pool, email) = (pool.clone(), settings.admin_email.clone());
+            let (pool, email) = (pool.clone(), settings.auth.admin_email.clone());
             let ttl = chrono::Duration::hours(
-                i64::try_from(settings.one_time_password_ttl_hours).unwrap_or(72),
+                i64::try_from(settings.auth.one_time_password_ttl_hours).unwrap_or(72),
             );
             web::block(move || {
                 crate::privacy::notice::publish_current(&mut *pool.get()?)?;
@@ -74,19 +74,19 @@ impl Application {
         let document = openapi::document();
         let route_table = web::Data::new(RouteTable::from_openapi(&document));
         let metrics = web::Data::new(Metrics::new());
-        let request_timeout = Duration::from_millis(settings.request_timeout_ms);
+        let request_timeout = Duration::from_millis(settings.http.request_timeout_ms);
         let body_limit = BodyLimit {
-            max_bytes: settings.max_body_bytes,
+            max_bytes: settings.http.max_body_bytes,
             timeout: request_timeout,
         };
         let public_rate_limit = web::Data::new(PublicRateLimit::new(
-            settings.public_rate_per_minute,
-            settings.public_rate_burst,
+            settings.http.public_rate_per_minute,
+            settings.http.public_rate_burst,
         ));
         let settings = Arc::new(settings);
         let (writer, writer_thread) = Writer::start(
             pool.clone(),
-            settings.database_url.kind(),
+            settings.database.url.kind(),
             metrics.batches(),
         )
         .context("cannot start the writer")?;
@@ -129,18 +129,18 @@ impl Application {
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(rate_limit))
                 .wrap(from_fn(refuse_control_characters))
-                .wrap(cors(&server_settings.cors_origins))
+                .wrap(cors(&server_settings.http.cors_origins))
                 .wrap(security_headers())
                 .wrap(from_fn(observe))
         })
         .client_request_timeout(request_timeout)
-        .shutdown_timeout(settings.shutdown_timeout_secs);
-        let workers = settings.workers.unwrap_or_else(|| {
+        .shutdown_timeout(settings.http.shutdown_timeout_secs);
+        let workers = settings.http.workers.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
         });
         // As many blocking threads as pooled connections: more would only wait for a
         // connection, each keeping its own allocator cache, and switch places on two cores.
-        let pool_size = usize::try_from(settings.db_pool_size).unwrap_or(usize::MAX);
+        let pool_size = usize::try_from(settings.database.pool_size).unwrap_or(usize::MAX);
         server = server
             .workers(workers)
             .worker_max_blocking_threads(pool_size.div_ceil(workers).max(1));

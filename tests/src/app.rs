@@ -124,18 +124,18 @@ impl TestApp {
     pub async fn spawn_with(database: TestDatabase, customize: impl FnOnce(&mut Settings)) -> Self {
         let data_dir = tempfile::tempdir().expect("a temporary data folder");
         let mut settings = Settings::defaults();
-        settings.listen = "127.0.0.1:0".parse().expect("address");
-        settings.database_url = database.url().clone();
+        settings.http.listen = "127.0.0.1:0".parse().expect("address");
+        settings.database.url = database.url().clone();
         settings.data_dir = data_dir.path().to_path_buf();
-        settings.workers = Some(1);
-        settings.db_pool_size = 4;
-        settings.db_acquire_timeout_ms = 2_000;
-        settings.shutdown_timeout_secs = 1;
+        settings.http.workers = Some(1);
+        settings.database.pool_size = 4;
+        settings.database.acquire_timeout_ms = 2_000;
+        settings.http.shutdown_timeout_secs = 1;
         // Tests deliver messages themselves (`deliver_due`) unless they turn the dispatcher on.
-        settings.delivery_interval_ms = 0;
+        settings.delivery.interval_ms = 0;
         // Generous enough for suites that sign many people up; the rate-limit test lowers it.
-        settings.public_rate_per_minute = 10_000;
-        settings.public_rate_burst = 1_000;
+        settings.http.public_rate_per_minute = 10_000;
+        settings.http.public_rate_burst = 1_000;
         customize(&mut settings);
         let kept_settings = settings.clone();
         let mut app = Application::build(settings)

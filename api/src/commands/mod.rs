@@ -78,7 +78,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         match command {
             Command::Serve => {
-                let listen = settings.listen;
+                let listen = settings.http.listen;
                 let mut app = Application::build(settings).await?;
                 let base = format!("http://{}:{}", listen.ip(), app.port());
                 if let Some(admin) = app.take_bootstrap_admin() {
@@ -96,9 +96,9 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             }
             Command::CreateAdmin { email } => {
                 let email = domain::EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                let pool = persistence::pool::build(&settings.database.url, &settings.database.pool())?;
                 startup::migrate(&pool).await?;
-                let ttl = chrono::Duration::hours(i64::try_from(settings.one_time_password_ttl_hours).unwrap_or(72));
+                let ttl = chrono::Duration::hours(i64::try_from(settings.auth.one_time_password_ttl_hours).unwrap_or(72));
                 let admin = actix_web::web::block(move || -> anyhow::Result<_> {
                     let mut conn = pool.get().context("cannot connect to the database")?;
                     crate::identity::bootstrap::create_admin(&mut conn, &email, ttl)
@@ -109,7 +109,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Audit { command: AuditCommand::Verify } => {
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                let pool = persistence::pool::build(&settings.database.url, &settings.database.pool())?;
                 let (report, pending) = actix_web::web::block(move || -> anyhow::Result<_> {
                     let mut conn = pool.get().context("cannot connect to the database")?;
                     let report = persistence::audit::verify(&mut conn)?;
@@ -131,7 +131,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 }
             }
             Command::Migrate => {
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                let pool = persistence::pool::build(&settings.database.url, &settings.database.pool())?;
                 let applied = startup::migrate(&pool).await?;
                 println!("applied {} migration(s)", applied.len());
                 for version in applied {
@@ -140,7 +140,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Seed { customers, history, random_seed } => {
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                let pool = persistence::pool::build(&settings.database.url, &settings.database.pool())?;
                 startup::migrate(&pool).await?;
                 let started = std::time::Instant::now();
                 let report = actix_web::web::block(move || seed::seed(&pool, customers, history, random_seed))
@@ -150,7 +150,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Retention { command: RetentionCommand::Run { dry_run } } => {
-                let pool = persistence::pool::build(&settings.database_url, &settings.pool())?;
+                let pool = persistence::pool::build(&settings.database.url, &settings.database.pool())?;
                 startup::migrate(&pool).await?;
                 let key = crate::signing_key::SigningKey::load_or_create(&settings)?;
                 let report = actix_web::web::block(move || crate::privacy::retention::run(&pool, &settings, &key, dry_run))

@@ -27,18 +27,21 @@ pub enum EmailTransport {
 
 impl EmailTransport {
     pub fn from_settings(settings: &Settings, outbox: PathBuf) -> anyhow::Result<Self> {
-        let from: Mailbox = settings.mail_from.parse()?;
-        let Some(host) = &settings.smtp_host else {
+        let from: Mailbox = settings.delivery.mail_from.parse()?;
+        let Some(host) = &settings.delivery.smtp.host else {
             return Ok(Self::File { outbox, from });
         };
-        let mut builder = match settings.smtp_tls {
+        let mut builder = match settings.delivery.smtp.tls {
             SmtpTls::Starttls => SmtpTransport::starttls_relay(host)?,
             SmtpTls::Tls => SmtpTransport::relay(host)?,
             SmtpTls::None => SmtpTransport::builder_dangerous(host),
         }
-        .port(settings.smtp_port)
+        .port(settings.delivery.smtp.port)
         .timeout(Some(Duration::from_secs(20)));
-        if let (Some(user), Some(password)) = (&settings.smtp_username, &settings.smtp_password) {
+        if let (Some(user), Some(password)) = (
+            &settings.delivery.smtp.username,
+            &settings.delivery.smtp.password,
+        ) {
             builder = builder.credentials(Credentials::new(
                 user.clone(),
                 password.expose_secret().to_owned(),

@@ -71,12 +71,13 @@ fn next_attempt(
     failure: &failure::Failure,
     settings: &Settings,
 ) -> Option<chrono::DateTime<Utc>> {
-    if failure.permanent || message.attempts >= settings.delivery_max_attempts {
+    if failure.permanent || message.attempts >= settings.delivery.max_attempts {
         return None;
     }
     let exponent = u32::try_from(message.attempts - 1).unwrap_or(0).min(20);
     let delay_ms = settings
-        .delivery_retry_base_ms
+        .delivery
+        .retry_base_ms
         .saturating_mul(1 << exponent)
         .min(MAX_RETRY_DELAY_MS);
     Some(Utc::now() + chrono::Duration::milliseconds(i64::try_from(delay_ms).unwrap_or(i64::MAX)))
@@ -89,10 +90,10 @@ pub fn spawn_dispatcher(
     transports: Transports,
     settings: std::sync::Arc<Settings>,
 ) {
-    if settings.delivery_interval_ms == 0 {
+    if settings.delivery.interval_ms == 0 {
         return;
     }
-    let interval = Duration::from_millis(settings.delivery_interval_ms);
+    let interval = Duration::from_millis(settings.delivery.interval_ms);
     let transports = std::sync::Arc::new(transports);
     background.every(interval, move || {
         let (pool, transports, settings) = (pool.clone(), transports.clone(), settings.clone());

@@ -26,8 +26,8 @@ pub enum SmsTransport {
 
 impl SmsTransport {
     pub fn from_settings(settings: &Settings, outbox: PathBuf) -> Self {
-        let sender = settings.sms_sender.clone();
-        match &settings.sms_gateway_url {
+        let sender = settings.delivery.sms.sender.clone();
+        match &settings.delivery.sms.gateway_url {
             Some(url) => {
                 let config = ureq::Agent::config_builder()
                     .timeout_global(Some(Duration::from_secs(20)))
@@ -35,7 +35,7 @@ impl SmsTransport {
                 Self::Gateway {
                     agent: config.into(),
                     url: url.clone(),
-                    token: settings.sms_gateway_token.clone(),
+                    token: settings.delivery.sms.gateway_token.clone(),
                     sender,
                 }
             }

@@ -76,15 +76,15 @@ pub fn begin(
         .as_deref()
         .filter(|_| attempt.per_address);
     login_events::take_turns(conn, attempt.login_name_hash, address)?;
-    let since =
-        now - chrono::Duration::seconds(i64::try_from(settings.login_window_secs).unwrap_or(900));
+    let since = now
+        - chrono::Duration::seconds(i64::try_from(settings.auth.login_window_secs).unwrap_or(900));
     let by_name = login_events::failures_for_login_name(conn, attempt.login_name_hash, since)?;
-    let mut wait = throttle::retry_after(by_name, settings.login_max_failures, now);
+    let mut wait = throttle::retry_after(by_name, settings.auth.login_max_failures, now);
     if let Some(ip) = address {
         let by_ip = login_events::failures_for_ip(conn, ip, since)?;
         wait = wait.max(throttle::retry_after(
             by_ip,
-            settings.login_max_failures_per_ip,
+            settings.auth.login_max_failures_per_ip,
             now,
         ));
     }
@@ -96,7 +96,7 @@ pub fn begin(
             ..by_name
         };
         if in_flight > 0
-            && throttle::retry_after(settled, settings.login_max_failures, now).is_none()
+            && throttle::retry_after(settled, settings.auth.login_max_failures, now).is_none()
         {
             return Ok(Begun::Busy);
         }

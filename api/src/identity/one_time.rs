@@ -26,7 +26,7 @@ pub struct Prepared {
 }
 
 fn ttl(settings: &Settings) -> chrono::Duration {
-    chrono::Duration::hours(i64::try_from(settings.one_time_password_ttl_hours).unwrap_or(72))
+    chrono::Duration::hours(i64::try_from(settings.auth.one_time_password_ttl_hours).unwrap_or(72))
 }
 
 impl Prepared {

@@ -50,7 +50,7 @@ pub fn issue(
     let settings = &state.settings;
     let family_id = family.unwrap_or_else(Uuid::now_v7);
     let refresh_token = secrets::random_token(32);
-    let ttl_days = i64::try_from(settings.refresh_token_ttl_days).unwrap_or(30);
+    let ttl_days = i64::try_from(settings.auth.refresh_token_ttl_days).unwrap_or(30);
     refresh_tokens::insert(
         conn,
         &NewRefreshToken {
@@ -68,12 +68,12 @@ pub fn issue(
         family_id,
         password_change_only,
         now,
-        settings.access_token_ttl_secs,
+        settings.auth.access_token_ttl_secs,
     );
     Ok(TokenResponse {
         access_token: claims.sign(&state.signing_key),
         token_type: "Bearer",
-        expires_in: settings.access_token_ttl_secs,
+        expires_in: settings.auth.access_token_ttl_secs,
         refresh_token,
         must_change_password: password_change_only,
     })

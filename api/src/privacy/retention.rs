@@ -29,7 +29,7 @@ pub struct RetentionReport {
 
 fn cutoffs(settings: &Settings) -> Cutoffs {
     let now = Utc::now();
-    let years = i64::from(settings.retention_inactive_years);
+    let years = i64::from(settings.retention.inactive_years);
     Cutoffs {
         login_events: now - chrono::Duration::days(365),
         unconfirmed_signups: now - chrono::Duration::days(7),
@@ -103,10 +103,10 @@ pub fn spawn_daily(
     settings: std::sync::Arc<Settings>,
     key: SigningKey,
 ) {
-    if settings.retention_interval_hours == 0 {
+    if settings.retention.interval_hours == 0 {
         return;
     }
-    let interval = Duration::from_secs(settings.retention_interval_hours * 3600);
+    let interval = Duration::from_secs(settings.retention.interval_hours * 3600);
     background.every(interval, move || {
         let (pool, settings, key) = (pool.clone(), settings.clone(), key.clone());
         async move {

@@ -47,9 +47,9 @@ fn the_settings_document_lists_every_key_and_no_other() {
 #[test]
 fn defaults_run_out_of_the_box() {
     let s = Settings::defaults();
-    assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+    assert_eq!(s.http.listen.to_string(), "127.0.0.1:8080");
     assert_eq!(
-        s.database_url.sqlite_path(),
+        s.database.url.sqlite_path(),
         Some(Path::new("data/uniikki.db"))
     );
     assert_eq!(s.env, Environment::Development);
@@ -108,11 +108,94 @@ fn unknown_keys_in_the_file_are_refused() {
 #[test]
 fn cors_origins_split_on_commas() {
     let s = with("cors_origins", "https://a.fi, https://b.fi:8443").unwrap();
-    assert_eq!(s.cors_origins, ["https://a.fi", "https://b.fi:8443"]);
+    assert_eq!(s.http.cors_origins, ["https://a.fi", "https://b.fi:8443"]);
 }
 
 #[test]
 fn a_missing_config_file_is_reported() {
     let err = Settings::load(Some(Path::new("/nonexistent.toml")), Figment::new()).unwrap_err();
     assert!(err.to_string().contains("UNIIKKI_CONFIG"));
+}
+
+/// The flat keys land in the groups the server reads: every numeric key gets a value of its
+/// own, so two fields swapped in the sorting would show here.
+#[test]
+fn each_flat_key_lands_in_its_group() {
+    let keys: [(&str, u64); 19] = [
+        ("db_pool_size", 11),
+        ("db_acquire_timeout_ms", 1_012),
+        ("sqlite_busy_timeout_ms", 13),
+        ("workers", 14),
+        ("max_body_bytes", 2_015),
+        ("request_timeout_ms", 1_016),
+        ("shutdown_timeout_secs", 17),
+        ("public_rate_per_minute", 18),
+        ("public_rate_burst", 19),
+        ("access_token_ttl_secs", 120),
+        ("refresh_token_ttl_days", 21),
+        ("one_time_password_ttl_hours", 22),
+        ("login_window_secs", 23),
+        ("login_max_failures", 24),
+        ("login_max_failures_per_ip", 25),
+        ("smtp_port", 26),
+        ("delivery_interval_ms", 27),
+        ("delivery_max_attempts", 28),
+        ("delivery_retry_base_ms", 29),
+    ];
+    let figment = keys
+        .iter()
+        .fold(Figment::new(), |f, (key, value)| f.merge((*key, *value)))
+        .merge(("db_min_idle", 10))
+        .merge(("retention_inactive_years", 9))
+        .merge(("retention_interval_hours", 8));
+    let s = Settings::load(None, figment).unwrap();
+    let read: [u64; 19] = [
+        s.database.pool_size.into(),
+        s.database.acquire_timeout_ms,
+        s.database.sqlite_busy_timeout_ms,
+        s.http.workers.unwrap() as u64,
+        s.http.max_body_bytes as u64,
+        s.http.request_timeout_ms,
+        s.http.shutdown_timeout_secs,
+        s.http.public_rate_per_minute.into(),
+        s.http.public_rate_burst.into(),
+        s.auth.access_token_ttl_secs,
+        s.auth.refresh_token_ttl_days,
+        s.auth.one_time_password_ttl_hours,
+        s.auth.login_window_secs,
+        s.auth.login_max_failures.into(),
+        s.auth.login_max_failures_per_ip.into(),
+        s.delivery.smtp.port.into(),
+        s.delivery.interval_ms,
+        s.delivery.max_attempts as u64,
+        s.delivery.retry_base_ms,
+    ];
+    assert_eq!(read, keys.map(|(_, value)| value));
+    assert_eq!(s.database.min_idle, Some(10));
+    assert_eq!(s.retention.inactive_years, 9);
+    assert_eq!(s.retention.interval_hours, 8);
+
+    let strings = Figment::new()
+        .merge(("smtp_host", "smtp.example.fi"))
+        .merge(("smtp_username", "user"))
+        .merge(("sms_gateway_url", "https://sms.example.fi"))
+        .merge(("sms_sender", "Lähettäjä"))
+        .merge(("mail_from", "Koulu <koulu@example.fi>"))
+        .merge(("public_url", "https://oma.example.fi"))
+        .merge(("log", "debug"))
+        .merge(("log_format", "json"))
+        .merge(("data_dir", "/var/lib/uniikki"));
+    let s = Settings::load(None, strings).unwrap();
+    assert_eq!(s.delivery.smtp.host.as_deref(), Some("smtp.example.fi"));
+    assert_eq!(s.delivery.smtp.username.as_deref(), Some("user"));
+    assert_eq!(
+        s.delivery.sms.gateway_url.as_deref(),
+        Some("https://sms.example.fi")
+    );
+    assert_eq!(s.delivery.sms.sender, "Lähettäjä");
+    assert_eq!(s.delivery.mail_from, "Koulu <koulu@example.fi>");
+    assert_eq!(s.http.public_url, "https://oma.example.fi");
+    assert_eq!(s.log.filter, "debug");
+    assert_eq!(s.log.format, LogFormat::Json);
+    assert_eq!(s.data_dir, Path::new("/var/lib/uniikki"));
 }

@@ -38,10 +38,13 @@ pub(super) fn unsubscribe_links(
         now,
     )?;
     Ok((
-        format!("{}/uniikkilista/peru?token={token}", settings.public_url),
+        format!(
+            "{}/uniikkilista/peru?token={token}",
+            settings.http.public_url
+        ),
         format!(
             "{}/api/v1/uniikkilista/unsubscribe?token={token}",
-            settings.public_url
+            settings.http.public_url
         ),
     ))
 }

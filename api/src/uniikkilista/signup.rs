@@ -142,7 +142,7 @@ pub async fn subscribe(
                     )?;
                     let link = format!(
                         "{}/uniikkilista/vahvista?token={token}",
-                        settings.public_url
+                        settings.http.public_url
                     );
                     let (stop, one_click) =
                         unsubscribe_links(conn, &settings, id, Channel::Email, now)?;

@@ -6,7 +6,7 @@ const ALLOWED: &str = "https://oma.uniikkiaani.fi";
 async fn app_allowing(origin: &str) -> TestApp {
     let origins = vec![origin.to_owned()];
     TestApp::spawn_with(TestDatabase::new(Backend::Sqlite), |s| {
-        s.cors_origins = origins
+        s.http.cors_origins = origins
     })
     .await
 }

@@ -52,9 +52,9 @@ async fn spawn(
 async fn email_goes_over_smtp_with_one_click_unsubscribe(backend: Backend) {
     let smtp = SmtpServer::start().await;
     let Some(app) = spawn(backend, |s| {
-        s.smtp_host = Some("127.0.0.1".into());
-        s.smtp_port = smtp.port();
-        s.smtp_tls = api::settings::SmtpTls::None;
+        s.delivery.smtp.host = Some("127.0.0.1".into());
+        s.delivery.smtp.port = smtp.port();
+        s.delivery.smtp.tls = api::settings::SmtpTls::None;
     })
     .await
     else {
@@ -93,8 +93,8 @@ async fn sms_goes_to_the_gateway_with_its_token(backend: Backend) {
     let gateway = SmsGateway::start(0).await;
     let url = gateway.url().to_owned();
     let Some(app) = spawn(backend, |s| {
-        s.sms_gateway_url = Some(url);
-        s.sms_gateway_token = Some("gateway-token".to_owned().into());
+        s.delivery.sms.gateway_url = Some(url);
+        s.delivery.sms.gateway_token = Some("gateway-token".to_owned().into());
     })
     .await
     else {
@@ -123,9 +123,9 @@ async fn failures_are_retried_with_backoff_and_end_failed(backend: Backend) {
     let gateway = SmsGateway::start(usize::MAX).await;
     let url = gateway.url().to_owned();
     let Some(app) = spawn(backend, |s| {
-        s.sms_gateway_url = Some(url);
-        s.delivery_max_attempts = 3;
-        s.delivery_retry_base_ms = 200;
+        s.delivery.sms.gateway_url = Some(url);
+        s.delivery.max_attempts = 3;
+        s.delivery.retry_base_ms = 200;
     })
     .await
     else {
@@ -224,7 +224,7 @@ async fn concurrent_dispatchers_never_claim_the_same_message(backend: Backend) {
 }
 
 async fn the_background_dispatcher_delivers_by_itself(backend: Backend) {
-    let Some(app) = spawn(backend, |s| s.delivery_interval_ms = 50).await else {
+    let Some(app) = spawn(backend, |s| s.delivery.interval_ms = 50).await else {
         return;
     };
     let id = enqueue(&app, &email("maija@example.fi"));

@@ -89,8 +89,8 @@ async fn readyz_is_503_while_postgres_is_unreachable_and_recovers() {
     let proxy = TcpProxy::start(target).await;
     let proxied = persistence::DatabaseUrl::Postgres(replace_host_port(&url, proxy.addr()));
     let app = TestApp::spawn_with(database, |s| {
-        s.database_url = proxied;
-        s.db_acquire_timeout_ms = 500;
+        s.database.url = proxied;
+        s.database.acquire_timeout_ms = 500;
     })
     .await;
     assert_eq!(app.get("/readyz").await.status, 200);

@@ -9,7 +9,7 @@ use tokio::net::TcpStream;
 
 async fn app_with_short_timeout() -> TestApp {
     TestApp::spawn_with(TestDatabase::new(Backend::Sqlite), |s| {
-        s.request_timeout_ms = 1_000;
+        s.http.request_timeout_ms = 1_000;
     })
     .await
 }

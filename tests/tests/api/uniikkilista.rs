@@ -534,8 +534,8 @@ on_both_backends!(
 #[actix_web::test]
 async fn public_sign_ups_are_rate_limited_per_client() {
     let app = TestApp::spawn_with(TestDatabase::new(Backend::Sqlite), |s| {
-        s.public_rate_per_minute = 1;
-        s.public_rate_burst = 2;
+        s.http.public_rate_per_minute = 1;
+        s.http.public_rate_burst = 2;
     })
     .await;
     for n in 0..2 {

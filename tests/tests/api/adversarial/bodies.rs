@@ -50,7 +50,7 @@ async fn every_body_attack_is_refused_and_changes_nothing(app: TestApp) {
     let token = app.admin_session().await.access_token;
     let doc = contract::document();
     let before = crate::erasure::dump(&app);
-    let limit = app.settings.max_body_bytes;
+    let limit = app.settings.http.max_body_bytes;
     let mut failures = Vec::new();
     for op in with_body(contract::operations()) {
         for raw in NOT_OBJECTS {

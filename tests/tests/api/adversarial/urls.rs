@@ -109,9 +109,9 @@ on_both_backends!(
 async fn the_rate_limit_holds_for_encoded_paths() {
     const ORIGIN: &str = "https://oma.uniikkiaani.fi";
     let app = TestApp::spawn_with(TestDatabase::new(Backend::Sqlite), |s| {
-        s.public_rate_per_minute = 1;
-        s.public_rate_burst = 1;
-        s.cors_origins = vec![ORIGIN.to_owned()];
+        s.http.public_rate_per_minute = 1;
+        s.http.public_rate_burst = 1;
+        s.http.cors_origins = vec![ORIGIN.to_owned()];
     })
     .await;
     let document = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
