@@ -8,6 +8,7 @@ pub mod customers;
 pub mod delivery;
 pub mod identity;
 pub mod metrics;
+pub mod pages;
 pub mod plumbing;
 pub mod privacy;
 pub mod request_context;

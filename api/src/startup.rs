@@ -125,6 +125,7 @@ impl Application {
                     SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document.clone()),
                 )
                 .service(web::redirect("/docs", "/docs/"))
+                .configure(crate::pages::configure)
                 .default_service(web::to(unmatched_route))
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(rate_limit))

@@ -97,7 +97,10 @@ async fn malformed_json_is_400() {
     let (status, json, _) = send(post(r#"{"name": "#)).await;
     assert_eq!(
         (status, json["type"].as_str()),
-        (400, Some("/problems/malformed-body"))
+        (
+            400,
+            Some("https://api.uniikkiaani.fi/problems/malformed-body")
+        )
     );
 }
 
@@ -106,7 +109,10 @@ async fn a_wrong_content_type_is_415() {
     let (status, json, _) = send(post_as("text/plain", r#"{"name": "ok"}"#)).await;
     assert_eq!(
         (status, json["type"].as_str()),
-        (415, Some("/problems/unsupported-media-type"))
+        (
+            415,
+            Some("https://api.uniikkiaani.fi/problems/unsupported-media-type")
+        )
     );
 }
 
@@ -136,7 +142,10 @@ async fn an_oversized_body_is_413_before_it_is_parsed() {
     let (status, json, _) = send(post(&big)).await;
     assert_eq!(
         (status, json["type"].as_str()),
-        (413, Some("/problems/payload-too-large"))
+        (
+            413,
+            Some("https://api.uniikkiaani.fi/problems/payload-too-large")
+        )
     );
 }
 
@@ -160,7 +169,10 @@ async fn a_wrongly_typed_field_is_422_naming_it() {
 async fn a_validation_failure_is_422_with_the_rule_broken() {
     let (status, json, _) = send(post(r#"{"name": "x"}"#)).await;
     assert_eq!(status, 422, "{json}");
-    assert_eq!(json["type"], "/problems/validation-failed");
+    assert_eq!(
+        json["type"],
+        "https://api.uniikkiaani.fi/problems/validation-failed"
+    );
     assert_eq!(json["errors"][0]["field"], "name");
     assert_eq!(
         json["errors"][0]["message"],
@@ -173,7 +185,10 @@ async fn a_path_parameter_that_is_not_a_uuid_is_400_naming_it() {
     let (status, json, _) = send(test::TestRequest::get().uri("/probes/not-a-uuid")).await;
     assert_eq!(
         (status, json["type"].as_str()),
-        (400, Some("/problems/invalid-parameter"))
+        (
+            400,
+            Some("https://api.uniikkiaani.fi/problems/invalid-parameter")
+        )
     );
     assert_eq!(json["errors"][0]["field"], "id");
 }
@@ -185,6 +200,9 @@ async fn a_bad_query_parameter_is_400() {
         send(test::TestRequest::get().uri(&format!("/probes/{id}?limit=many"))).await;
     assert_eq!(
         (status, json["type"].as_str()),
-        (400, Some("/problems/invalid-parameter"))
+        (
+            400,
+            Some("https://api.uniikkiaani.fi/problems/invalid-parameter")
+        )
     );
 }

@@ -1,6 +1,7 @@
 //! Customers: the people of the register, and the rules a customer's details must satisfy
 //! as a whole.
 
+use crate::FieldCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -82,11 +83,11 @@ pub struct Address {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     pub field: &'static str,
-    pub code: &'static str,
+    pub code: FieldCode,
     pub message: String,
 }
 
-fn violation(field: &'static str, code: &'static str, message: impl Into<String>) -> Violation {
+fn violation(field: &'static str, code: FieldCode, message: impl Into<String>) -> Violation {
     Violation {
         field,
         code,
@@ -111,21 +112,21 @@ impl Address {
         if !text_ok(street, 200) {
             problems.push(violation(
                 "address.street",
-                "length",
+                FieldCode::Length,
                 "must be 1 to 200 characters",
             ));
         }
         if !text_ok(city, 100) {
             problems.push(violation(
                 "address.city",
-                "length",
+                FieldCode::Length,
                 "must be 1 to 100 characters",
             ));
         }
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
             problems.push(violation(
                 "address.country",
-                "country",
+                FieldCode::Country,
                 "must be a two-letter country code like FI",
             ));
         }
@@ -140,7 +141,7 @@ impl Address {
         if !postal_ok {
             problems.push(violation(
                 "address.postal_code",
-                "postal_code",
+                FieldCode::PostalCode,
                 "must be a postal code (five digits in Finland)",
             ));
         }
@@ -191,14 +192,14 @@ impl CustomerProfile {
         if self.email.is_none() && self.phone.is_none() {
             out.push(violation(
                 "email",
-                "contact_required",
+                FieldCode::ContactRequired,
                 "give an email address or a phone number",
             ));
         }
         if self.is_minor(today) && self.guardian.is_none() {
             out.push(violation(
                 "guardian",
-                "required_for_minor",
+                FieldCode::RequiredForMinor,
                 "is required for a customer under 18",
             ));
         }
@@ -208,7 +209,7 @@ impl CustomerProfile {
         {
             out.push(violation(
                 "guardian",
-                "contact_required",
+                FieldCode::ContactRequired,
                 "give the guardian's email address or phone number",
             ));
         }
@@ -270,13 +271,19 @@ mod tests {
     fn a_minor_needs_a_reachable_guardian() {
         let mut minor = adult();
         minor.birth_date = NaiveDate::from_ymd_opt(2015, 1, 1);
-        assert_eq!(minor.violations(today())[0].code, "required_for_minor");
+        assert_eq!(
+            minor.violations(today())[0].code,
+            FieldCode::RequiredForMinor
+        );
         minor.guardian = Some(Guardian {
             name: PersonName::parse("Matti").unwrap(),
             email: None,
             phone: None,
         });
-        assert_eq!(minor.violations(today())[0].code, "contact_required");
+        assert_eq!(
+            minor.violations(today())[0].code,
+            FieldCode::ContactRequired
+        );
         minor.guardian.as_mut().unwrap().phone = Some(PhoneNumber::parse("040 123 4567").unwrap());
         assert!(minor.violations(today()).is_empty());
     }

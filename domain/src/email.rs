@@ -19,11 +19,11 @@ pub enum EmailError {
 }
 
 impl crate::ErrorCode for EmailError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::FieldCode {
         match self {
-            Self::Empty => "required",
-            Self::TooLong => "length",
-            Self::Invalid => "email",
+            Self::Empty => crate::FieldCode::Required,
+            Self::TooLong => crate::FieldCode::Length,
+            Self::Invalid => crate::FieldCode::Email,
         }
     }
 }

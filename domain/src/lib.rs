@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod customer;
 pub mod email;
+pub mod field_code;
 pub mod integration;
 pub mod name;
 pub mod password;
@@ -18,9 +19,10 @@ pub use account::Role;
 
 /// A validation error with a stable machine-readable code, for per-field API errors.
 pub trait ErrorCode: std::fmt::Display {
-    fn code(&self) -> &'static str;
+    fn code(&self) -> FieldCode;
 }
 pub use email::EmailAddress;
+pub use field_code::FieldCode;
 pub use integration::{IntegrationKind, Scope};
 pub use name::DisplayName;
 pub use password::NewPassword;

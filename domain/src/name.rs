@@ -19,11 +19,11 @@ pub enum NameError {
 }
 
 impl crate::ErrorCode for NameError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::FieldCode {
         match self {
-            Self::Empty => "required",
-            Self::TooLong(_) => "length",
-            Self::ControlCharacters => "invalid_characters",
+            Self::Empty => crate::FieldCode::Required,
+            Self::TooLong(_) => crate::FieldCode::Length,
+            Self::ControlCharacters => crate::FieldCode::InvalidCharacters,
         }
     }
 }

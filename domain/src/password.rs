@@ -25,11 +25,11 @@ pub enum PasswordError {
 }
 
 impl crate::ErrorCode for PasswordError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::FieldCode {
         match self {
-            Self::TooShort | Self::TooLong => "length",
-            Self::SameAsEmail => "same_as_email",
-            Self::TooCommon => "too_common",
+            Self::TooShort | Self::TooLong => crate::FieldCode::Length,
+            Self::SameAsEmail => crate::FieldCode::SameAsEmail,
+            Self::TooCommon => crate::FieldCode::TooCommon,
         }
     }
 }

@@ -61,8 +61,8 @@ pub enum BirthDateError {
 }
 
 impl crate::ErrorCode for BirthDateError {
-    fn code(&self) -> &'static str {
-        "birth_date"
+    fn code(&self) -> crate::FieldCode {
+        crate::FieldCode::BirthDate
     }
 }
 

@@ -19,10 +19,10 @@ pub enum PhoneError {
 }
 
 impl crate::ErrorCode for PhoneError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::FieldCode {
         match self {
-            Self::Empty => "required",
-            Self::InvalidCharacters | Self::WrongLength => "phone",
+            Self::Empty => crate::FieldCode::Required,
+            Self::InvalidCharacters | Self::WrongLength => crate::FieldCode::Phone,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Survey forms (intake, feedback) and the rules answers must follow. A form is versioned:
 //! an answer is checked against the version it answers, and later edits never change it.
 
+use crate::FieldCode;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -70,11 +71,11 @@ pub struct Question {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub field: String,
-    pub code: &'static str,
+    pub code: FieldCode,
     pub message: String,
 }
 
-fn problem(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Problem {
+fn problem(field: impl Into<String>, code: FieldCode, message: impl Into<String>) -> Problem {
     Problem {
         field: field.into(),
         code,
@@ -91,7 +92,7 @@ pub fn check_questions(questions: &[Question]) -> Vec<Problem> {
     if questions.is_empty() || questions.len() > MAX_QUESTIONS {
         out.push(problem(
             "questions",
-            "length",
+            FieldCode::Length,
             format!("must have 1 to {MAX_QUESTIONS} questions"),
         ));
     }
@@ -105,19 +106,23 @@ pub fn check_questions(questions: &[Question]) -> Vec<Problem> {
         if !id_ok {
             out.push(problem(
                 at("id"),
-                "invalid_format",
+                FieldCode::InvalidFormat,
                 "must be 1 to 40 of a-z, 0-9 and _",
             ));
         } else if !ids.insert(q.id.as_str()) {
             out.push(problem(
                 at("id"),
-                "duplicate",
+                FieldCode::Duplicate,
                 "is used by another question",
             ));
         }
         let text = q.text.trim();
         if text.is_empty() || text.chars().count() > 500 {
-            out.push(problem(at("text"), "length", "must be 1 to 500 characters"));
+            out.push(problem(
+                at("text"),
+                FieldCode::Length,
+                "must be 1 to 500 characters",
+            ));
         }
         let choice = matches!(
             q.kind,
@@ -127,7 +132,7 @@ pub fn check_questions(questions: &[Question]) -> Vec<Problem> {
         if choice && !(2..=20).contains(&q.options.len()) {
             out.push(problem(
                 at("options"),
-                "length",
+                FieldCode::Length,
                 "a choice question needs 2 to 20 options",
             ));
         } else if choice
@@ -138,13 +143,13 @@ pub fn check_questions(questions: &[Question]) -> Vec<Problem> {
         {
             out.push(problem(
                 at("options"),
-                "invalid_value",
+                FieldCode::InvalidValue,
                 "options must be distinct, 1 to 100 characters each",
             ));
         } else if !choice && !q.options.is_empty() {
             out.push(problem(
                 at("options"),
-                "not_allowed",
+                FieldCode::NotAllowed,
                 "only choice questions have options",
             ));
         }
@@ -163,7 +168,7 @@ pub fn check_answers(
     for id in answers.keys().filter(|id| !known.contains(id.as_str())) {
         out.push(problem(
             format!("answers.{id}"),
-            "unknown_question",
+            FieldCode::UnknownQuestion,
             "is not a question of this form version",
         ));
     }
@@ -172,7 +177,7 @@ pub fn check_answers(
         let field = format!("answers.{}", q.id);
         let Some(value) = answers.get(&q.id).filter(|v| !v.is_null()) else {
             if q.required {
-                out.push(problem(field, "required", "is required"));
+                out.push(problem(field, FieldCode::Required, "is required"));
             }
             continue;
         };
@@ -201,7 +206,7 @@ pub fn check_answers(
                 QuestionKind::MultipleChoice => "must be a list of distinct options".to_owned(),
                 QuestionKind::Scale => "must be a whole number from 1 to 5".to_owned(),
             };
-            out.push(problem(field, "invalid_value", expected));
+            out.push(problem(field, FieldCode::InvalidValue, expected));
         }
     }
     if out.is_empty() {
@@ -352,16 +357,16 @@ mod tests {
         bad[2].options = vec!["x".into()];
         bad[0].options = vec!["same".into(), "same".into()];
         let problems = check_questions(&bad);
-        let found: Vec<(&str, &str)> = problems
+        let found: Vec<(&str, FieldCode)> = problems
             .iter()
             .map(|p| (p.field.as_str(), p.code))
             .collect();
         assert_eq!(
             found,
             [
-                ("questions[0].options", "invalid_value"),
-                ("questions[1].id", "duplicate"),
-                ("questions[2].options", "not_allowed")
+                ("questions[0].options", FieldCode::InvalidValue),
+                ("questions[1].id", FieldCode::Duplicate),
+                ("questions[2].options", FieldCode::NotAllowed)
             ]
         );
         assert_eq!(check_questions(&[])[0].field, "questions");
@@ -397,7 +402,7 @@ mod tests {
         let missing = check_answers(&form(), &answers(json!({}))).unwrap_err();
         assert_eq!(
             missing.iter().map(|p| p.code).collect::<Vec<_>>(),
-            ["required", "required"]
+            [FieldCode::Required, FieldCode::Required]
         );
         let duplicate = answers(json!({"goals": ["Hengitys", "Hengitys"], "mood": 1}));
         assert!(check_answers(&form(), &duplicate).is_err());

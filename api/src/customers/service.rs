@@ -1,6 +1,7 @@
 //! Customer use cases. Every staff read is audited; teachers reach only their own students.
 
 use chrono::Utc;
+use domain::FieldCode;
 use domain::audit::{AuditAction, Touched};
 use domain::customer::{Source, ensure_processable};
 use domain::{DisplayName, EmailAddress, Role};
@@ -324,7 +325,7 @@ pub async fn update_me(
                     return Err(ApiError::Validation(vec![
                         crate::plumbing::error::FieldError::new(
                             "email",
-                            "required",
+                            FieldCode::Required,
                             "is your login name and cannot be removed",
                         ),
                     ]));

@@ -1,6 +1,7 @@
 //! Changing one's own password: needs the current one, ends every other session.
 
 use chrono::Utc;
+use domain::FieldCode;
 use domain::audit::{AuditAction, Touched};
 use domain::{EmailAddress, NewPassword};
 use persistence::login_events::LoginOutcome;
@@ -63,7 +64,7 @@ pub async fn change(
             .await?;
         return Err(ApiError::Validation(vec![FieldError::new(
             "current_password",
-            "incorrect",
+            FieldCode::Incorrect,
             "is not your current password",
         )]));
     }
@@ -110,7 +111,7 @@ fn acceptable(new: &str, current: &str, email: &EmailAddress) -> Result<NewPassw
     if new_password.expose() == current {
         return Err(ApiError::Validation(vec![FieldError::new(
             "new_password",
-            "unchanged",
+            FieldCode::Unchanged,
             "must differ from the current password",
         )]));
     }

@@ -6,6 +6,7 @@ use actix_web::http::header;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::ErrorCode;
+use domain::FieldCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -50,7 +51,7 @@ impl Fields {
     }
 
     /// Records a problem found by the handler itself.
-    pub fn push(&mut self, field: &str, code: &str, message: &str) {
+    pub fn push(&mut self, field: &str, code: FieldCode, message: &str) {
         self.0.push(FieldError::new(field, code, message));
     }
 
@@ -127,7 +128,11 @@ pub fn page<R, T>(
 }
 
 pub fn invalid_parameter(field: &str, message: &str) -> ApiError {
-    ApiError::InvalidParameter(vec![FieldError::new(field, "invalid", message)])
+    ApiError::InvalidParameter(vec![FieldError::new(
+        field,
+        FieldCode::InvalidFormat,
+        message,
+    )])
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
+use domain::FieldCode;
 use domain::audit::{AuditAction, Touched};
 use domain::person::{age_on, consents_through_guardian};
 use persistence::consents::{self as store, Consent, NewConsent};
@@ -272,7 +273,7 @@ pub async fn change(
         if !store::notice_exists(conn, &version)? {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "privacy_notice_version",
-                "unknown_version",
+                FieldCode::UnknownVersion,
                 "is not an edition of the privacy notice (see GET /api/v1/privacy-notice/versions)",
             )]));
         }

@@ -1,6 +1,7 @@
 //! Privacy requests: filed by the person or registered by staff, answered within a month.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::FieldCode;
 use domain::audit::{AuditAction, Touched};
 use domain::privacy_request::{
     FiledBy, RequestKind, RequestStatus, due_date, extended_due_date, transition,
@@ -142,7 +143,7 @@ fn file(
                                     .ok_or_else(|| {
                                         ApiError::Validation(vec![FieldError::new(
                                             "customer_id",
-                                            "not_found",
+                                            FieldCode::NotFound,
                                             "no customer has this id",
                                         )])
                                     })?;
@@ -249,7 +250,7 @@ pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestVi
     Ok(view(row))
 }
 
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> ApiError {
+fn invalid(field: &str, code: FieldCode, message: impl Into<String>) -> ApiError {
     ApiError::Validation(vec![FieldError::new(field, code, message.into())])
 }
 
@@ -272,7 +273,7 @@ pub async fn update(
             let mut actions = Vec::new();
             if let Some(to) = patch.status {
                 transition(status, to, patch.resolution.as_deref())
-                    .map_err(|e| invalid("status", "transition", e.to_string()))?;
+                    .map_err(|e| invalid("status", FieldCode::Transition, e.to_string()))?;
                 actions.push(match to {
                     RequestStatus::InProgress => AuditAction::PrivacyRequestStart,
                     RequestStatus::Completed => AuditAction::PrivacyRequestComplete,
@@ -285,19 +286,19 @@ pub async fn update(
                     if !status.is_open() {
                         return Err(invalid(
                             "extend_months",
-                            "closed",
+                            FieldCode::Closed,
                             "the request is already closed",
                         ));
                     }
                     if patch.extension_reason.is_none() {
                         return Err(invalid(
                             "extension_reason",
-                            "required",
+                            FieldCode::Required,
                             "an extension needs a reason",
                         ));
                     }
                     let due = extended_due_date(row.received_at.date_naive(), months)
-                        .map_err(|e| invalid("extend_months", "range", e.to_string()))?;
+                        .map_err(|e| invalid("extend_months", FieldCode::Range, e.to_string()))?;
                     actions.push(AuditAction::PrivacyRequestExtend);
                     Some(due)
                 }

@@ -1,5 +1,6 @@
 //! Survey use cases.
 
+use domain::FieldCode;
 use domain::audit::{AuditAction, Touched};
 use std::collections::BTreeMap;
 
@@ -97,7 +98,7 @@ fn respondent(
         if named.is_some() {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "customer_id",
-                "not_allowed",
+                FieldCode::NotAllowed,
                 "is set by staff only; you answer for yourself",
             )]));
         }
@@ -111,14 +112,14 @@ fn respondent(
     let Some(customer_id) = named else {
         return Err(ApiError::Validation(vec![FieldError::new(
             "customer_id",
-            "required",
+            FieldCode::Required,
             "name the customer you answer for",
         )]));
     };
     if customers::find(conn, customer_id, CustomerScope::All)?.is_none() {
         return Err(ApiError::Validation(vec![FieldError::new(
             "customer_id",
-            "not_found",
+            FieldCode::NotFound,
             "no customer has this id",
         )]));
     }

@@ -1,6 +1,7 @@
 //! The public side of UniikkiLista: sign-up with double opt-in, confirmation, one-call
 //! unsubscribe. Every message is queued in the same transaction as its cause.
 
+use domain::FieldCode;
 use domain::audit::{AuditAction, Touched};
 use domain::person::{consents_through_guardian, is_minor};
 use domain::{EmailAddress, PersonName, PhoneNumber};
@@ -49,7 +50,11 @@ fn parse(req: &SubscribeRequest) -> Result<NewSubscription, ApiError> {
     let email = match (&req.email, wants_email) {
         (Some(raw), true) => fields.check("email", EmailAddress::parse(raw)),
         (None, true) => {
-            fields.push("email", "required", "is required for email notices");
+            fields.push(
+                "email",
+                FieldCode::Required,
+                "is required for email notices",
+            );
             None
         }
         _ => None,
@@ -57,7 +62,7 @@ fn parse(req: &SubscribeRequest) -> Result<NewSubscription, ApiError> {
     let phone = match (&req.phone, wants_sms) {
         (Some(raw), true) => fields.check("phone", PhoneNumber::parse(raw)),
         (None, true) => {
-            fields.push("phone", "required", "is required for SMS notices");
+            fields.push("phone", FieldCode::Required, "is required for SMS notices");
             None
         }
         _ => None,
@@ -67,7 +72,7 @@ fn parse(req: &SubscribeRequest) -> Result<NewSubscription, ApiError> {
         (None, true) => {
             fields.push(
                 "guardian_name",
-                "required_for_minor",
+                FieldCode::RequiredForMinor,
                 "is required under 18",
             );
             None
@@ -113,7 +118,7 @@ pub async fn subscribe(
     if !known {
         return Err(ApiError::Validation(vec![FieldError::new(
             "privacy_notice_version",
-            "unknown_version",
+            FieldCode::UnknownVersion,
             "is not an edition of the privacy notice (see GET /api/v1/privacy-notice/versions)",
         )]));
     }
@@ -195,7 +200,7 @@ pub async fn subscribe(
 fn invalid_token() -> ApiError {
     ApiError::Validation(vec![FieldError::new(
         "token",
-        "invalid_or_expired",
+        FieldCode::InvalidOrExpired,
         "is not valid, or has expired or been used",
     )])
 }

@@ -1,5 +1,6 @@
 //! Staff's side of the subscriptions: the audited list, and linking one to a customer.
 
+use domain::FieldCode;
 use domain::audit::{AuditAction, Touched};
 use persistence::customers;
 use persistence::uniikkilista::{self as store, Filter, Status};
@@ -62,7 +63,7 @@ pub async fn link_customer(
                             None => {
                                 return Err(ApiError::Validation(vec![FieldError::new(
                                     "customer_id",
-                                    "not_found",
+                                    FieldCode::NotFound,
                                     "no customer has this id",
                                 )]));
                             }

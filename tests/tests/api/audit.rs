@@ -122,12 +122,12 @@ async fn only_admins_read_the_audit_log(app: TestApp) {
     let office = app.session_as(domain::Role::Office).await;
     app.get_as("/api/v1/audit-events", &office.access_token)
         .await
-        .problem(403, "/problems/forbidden");
+        .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
     let admin = app.admin_session().await;
     let bad = app
         .get_as("/api/v1/audit-events?from=yesterday", &admin.access_token)
         .await;
-    bad.problem(400, "/problems/invalid-parameter");
+    bad.problem(400, "https://api.uniikkiaani.fi/problems/invalid-parameter");
 }
 
 on_both_backends!(

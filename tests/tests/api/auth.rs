@@ -20,9 +20,10 @@ async fn the_first_admin_must_change_the_one_time_password_before_anything_else(
 
     let me = app.me(limited).await;
     assert_eq!(me["must_change_password"], true);
-    app.get_as("/api/v1/staff", limited)
-        .await
-        .problem(403, "/problems/password-change-required");
+    app.get_as("/api/v1/staff", limited).await.problem(
+        403,
+        "https://api.uniikkiaani.fi/problems/password-change-required",
+    );
 
     let change = json!({"current_password": app.admin.one_time_password, "new_password": PASSWORD});
     let changed = app
@@ -34,7 +35,7 @@ async fn the_first_admin_must_change_the_one_time_password_before_anything_else(
     assert_eq!(app.get_as("/api/v1/staff", &full).await.status, 200);
 
     let again = app.login(&email, &app.admin.one_time_password).await;
-    again.problem(401, "/problems/unauthorized");
+    again.problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     assert_eq!(app.login(&email, PASSWORD).await.status, 200);
 }
 
@@ -72,7 +73,7 @@ async fn unknown_email_wrong_password_and_deactivated_account_look_the_same(app:
     let shapes: Vec<(u16, Value)> = replies
         .iter()
         .map(|r| {
-            let mut body = r.problem(401, "/problems/unauthorized");
+            let mut body = r.problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
             body.as_object_mut().unwrap().remove("request_id");
             assert!(r.header("www-authenticate").is_some());
             (r.status.as_u16(), body)
@@ -132,10 +133,10 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_whole_session(app: TestA
 
     app.refresh(&session.refresh_token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     app.refresh(&second_token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 }
 
 async fn logout_ends_the_session(app: TestApp) {
@@ -148,7 +149,7 @@ async fn logout_ends_the_session(app: TestApp) {
     assert_eq!(reply.status, 204);
     app.refresh(&session.refresh_token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 }
 
 async fn changing_the_password_ends_the_other_sessions(app: TestApp) {
@@ -161,10 +162,10 @@ async fn changing_the_password_ends_the_other_sessions(app: TestApp) {
     assert_eq!(changed.status, 200, "{}", changed.text());
     app.refresh(laptop["refresh_token"].as_str().unwrap())
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     app.refresh(&phone.refresh_token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     let fresh = changed.json()["refresh_token"].as_str().unwrap().to_owned();
     assert_eq!(app.refresh(&fresh).await.status, 200);
     assert_eq!(
@@ -188,7 +189,7 @@ async fn the_password_policy_names_the_broken_rule(app: TestApp) {
         let reply = app
             .post_json("/api/v1/auth/password", Some(&session.access_token), &body)
             .await;
-        let problem = reply.problem(422, "/problems/validation-failed");
+        let problem = reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
         assert_eq!(
             problem["errors"][0]["field"], "new_password",
             "{new_password}"
@@ -201,7 +202,7 @@ async fn the_password_policy_names_the_broken_rule(app: TestApp) {
         .post_json("/api/v1/auth/password", Some(&session.access_token), &wrong)
         .await;
     assert_eq!(
-        reply.problem(422, "/problems/validation-failed")["errors"][0]["field"],
+        reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["field"],
         "current_password"
     );
 }
@@ -211,10 +212,10 @@ async fn repeated_failures_are_throttled_with_a_growing_retry_after(app: TestApp
     for _ in 0..5 {
         app.login(&session.email, "a wrong password here")
             .await
-            .problem(401, "/problems/unauthorized");
+            .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     }
     let throttled = app.login(&session.email, PASSWORD).await;
-    throttled.problem(429, "/problems/too-many-requests");
+    throttled.problem(429, "https://api.uniikkiaani.fi/problems/too-many-requests");
     let first_wait: u64 = throttled.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=2).contains(&first_wait), "{first_wait}");
 
@@ -223,7 +224,7 @@ async fn repeated_failures_are_throttled_with_a_growing_retry_after(app: TestApp
             .await;
     }
     let unknown = app.login("nobody.here@example.fi", PASSWORD).await;
-    unknown.problem(429, "/problems/too-many-requests");
+    unknown.problem(429, "https://api.uniikkiaani.fi/problems/too-many-requests");
 }
 
 async fn a_deactivated_account_loses_its_session_at_the_next_refresh(app: TestApp) {
@@ -231,7 +232,7 @@ async fn a_deactivated_account_loses_its_session_at_the_next_refresh(app: TestAp
     deactivate(&app, session.account_id).await;
     app.refresh(&session.refresh_token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 }
 
 async fn an_expired_one_time_password_no_longer_logs_in(app: TestApp) {
@@ -246,7 +247,7 @@ async fn an_expired_one_time_password_no_longer_logs_in(app: TestApp) {
     let reply = app
         .login(app.admin.email.as_str(), &app.admin.one_time_password)
         .await;
-    reply.problem(401, "/problems/unauthorized");
+    reply.problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 }
 
 on_both_backends!(

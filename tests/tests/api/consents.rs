@@ -52,7 +52,7 @@ async fn the_privacy_notice_is_served_in_finnish_and_english_with_its_editions(a
     assert_eq!(versions["items"][0]["version"], VERSION);
     app.get("/api/v1/privacy-notice?lang=de")
         .await
-        .problem(400, "/problems/invalid-parameter");
+        .problem(400, "https://api.uniikkiaani.fi/problems/invalid-parameter");
 }
 
 async fn consents_are_given_and_withdrawn_in_one_call_and_the_history_is_kept(app: TestApp) {
@@ -137,7 +137,7 @@ async fn consents_are_given_and_withdrawn_in_one_call_and_the_history_is_kept(ap
         )
         .await;
     assert_eq!(
-        reply.problem(422, "/problems/validation-failed")["errors"][0]["code"],
+        reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["code"],
         "unknown_version"
     );
     let reply = app
@@ -148,7 +148,7 @@ async fn consents_are_given_and_withdrawn_in_one_call_and_the_history_is_kept(ap
             &json!({"granted": true, "privacy_notice_version": VERSION}),
         )
         .await;
-    reply.problem(400, "/problems/invalid-parameter");
+    reply.problem(400, "https://api.uniikkiaani.fi/problems/invalid-parameter");
 }
 
 async fn a_child_under_thirteen_consents_through_a_guardian(app: TestApp) {
@@ -256,7 +256,7 @@ async fn the_records_of_processing_follow_the_map_and_the_processors(app: TestAp
     let office = app.session_as(Role::Office).await;
     app.get_as("/api/v1/processing-records", &office.access_token)
         .await
-        .problem(403, "/problems/forbidden");
+        .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
 }
 
 on_both_backends!(the_records_of_processing_follow_the_map_and_the_processors);

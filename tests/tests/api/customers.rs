@@ -157,7 +157,7 @@ async fn bad_input_is_422_naming_each_field_and_changes_nothing(app: TestApp) {
         let reply = app
             .post_json("/api/v1/customers", Some(&office.access_token), &body)
             .await;
-        let problem = reply.problem(422, "/problems/validation-failed");
+        let problem = reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
         assert_eq!(problem["errors"][0]["field"], field, "{case}: {problem}");
         assert_eq!(problem["errors"][0]["code"], code, "{case}: {problem}");
     }
@@ -170,7 +170,7 @@ async fn bad_input_is_422_naming_each_field_and_changes_nothing(app: TestApp) {
         .insert_header(("content-type", "application/json"));
     TestApp::send(request, Some(b"{\"first_name\":".to_vec()))
         .await
-        .problem(400, "/problems/malformed-body");
+        .problem(400, "https://api.uniikkiaani.fi/problems/malformed-body");
     assert_eq!(count_customers(&app), 0, "nothing was stored");
 
     let mut with_guardian = minor;
@@ -188,7 +188,7 @@ async fn a_duplicate_email_is_409_with_the_existing_customer(app: TestApp) {
         .post_json("/api/v1/customers", Some(&office.access_token), &again)
         .await;
     assert_eq!(
-        reply.problem(409, "/problems/conflict")["existing_id"],
+        reply.problem(409, "https://api.uniikkiaani.fi/problems/conflict")["existing_id"],
         first["id"]
     );
 }
@@ -357,12 +357,16 @@ async fn patch_honours_if_match_and_rechecks_the_whole_customer(app: TestApp) {
 
     patch(json!({"first_name": "Ei"}), Some("\"1\""))
         .await
-        .problem(412, "/problems/precondition-failed");
+        .problem(
+            412,
+            "https://api.uniikkiaani.fi/problems/precondition-failed",
+        );
     let became_minor = patch(json!({"birth_date": "2014-01-01"}), None).await;
-    became_minor.problem(422, "/problems/validation-failed");
+    became_minor.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let unreachable = patch(json!({"email": null, "phone": null}), None).await;
     assert_eq!(
-        unreachable.problem(422, "/problems/validation-failed")["errors"][0]["code"],
+        unreachable.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"]
+            [0]["code"],
         "contact_required"
     );
     let current = app.get_as(&path, &office.access_token).await.json();
@@ -398,11 +402,11 @@ async fn staff_reads_are_audited_and_teachers_see_no_one_yet(app: TestApp) {
     assert_eq!(list.json()["items"], json!([]));
     app.get_as(&format!("/api/v1/customers/{id}"), &teacher.access_token)
         .await
-        .problem(404, "/problems/not-found");
+        .problem(404, "https://api.uniikkiaani.fi/problems/not-found");
     let missing = format!("/api/v1/customers/{}", uuid::Uuid::now_v7());
     app.get_as(&missing, &office.access_token)
         .await
-        .problem(404, "/problems/not-found");
+        .problem(404, "https://api.uniikkiaani.fi/problems/not-found");
 }
 
 async fn a_customer_logs_in_with_a_one_time_password_and_rectifies_their_details(app: TestApp) {
@@ -426,9 +430,10 @@ async fn a_customer_logs_in_with_a_one_time_password_and_rectifies_their_details
 
     let first = app.login("maija.meikalainen@example.fi", &otp).await.json();
     let limited = first["access_token"].as_str().unwrap();
-    app.get_as("/api/v1/me", limited)
-        .await
-        .problem(403, "/problems/password-change-required");
+    app.get_as("/api/v1/me", limited).await.problem(
+        403,
+        "https://api.uniikkiaani.fi/problems/password-change-required",
+    );
     let change = json!({"current_password": otp, "new_password": PASSWORD});
     let session = app
         .post_json("/api/v1/auth/password", Some(limited), &change)
@@ -460,7 +465,7 @@ async fn a_customer_logs_in_with_a_one_time_password_and_rectifies_their_details
             &json!({"phone": "nope"}),
         )
         .await;
-    bad.problem(422, "/problems/validation-failed");
+    bad.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let sneaky = app
         .send_json(
             Method::PATCH,
@@ -470,19 +475,19 @@ async fn a_customer_logs_in_with_a_one_time_password_and_rectifies_their_details
         )
         .await;
     assert_eq!(
-        sneaky.problem(422, "/problems/validation-failed")["errors"][0]["code"],
+        sneaky.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["code"],
         "unknown_field"
     );
 
     app.get_as("/api/v1/customers", &token)
         .await
-        .problem(403, "/problems/forbidden");
+        .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
     app.get_as(&format!("/api/v1/customers/{id}"), &token)
         .await
-        .problem(403, "/problems/forbidden");
+        .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
     app.get_as("/api/v1/me", &office.access_token)
         .await
-        .problem(403, "/problems/forbidden");
+        .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
 }
 
 async fn a_customer_without_email_cannot_get_a_login(app: TestApp) {
@@ -499,7 +504,7 @@ async fn a_customer_without_email_cannot_get_a_login(app: TestApp) {
     );
     TestApp::send(app.authed(Method::POST, &path, &office.access_token), None)
         .await
-        .problem(409, "/problems/conflict");
+        .problem(409, "https://api.uniikkiaani.fi/problems/conflict");
 }
 
 /// A cursor is an id: one no customer has, or one in the old name-bearing form, is refused.
@@ -523,7 +528,7 @@ async fn a_cursor_not_given_out_is_400_naming_the_cursor(app: TestApp) {
                 &office.access_token,
             )
             .await;
-        reply.problem(400, "/problems/invalid-parameter");
+        reply.problem(400, "https://api.uniikkiaani.fi/problems/invalid-parameter");
         assert_eq!(
             reply.json()["errors"][0]["field"],
             "cursor",

@@ -153,7 +153,7 @@ async fn erasure_leaves_nothing_of_the_person_but_what_the_report_keeps(app: Tes
     );
     app.login("kanervo@example.fi", PASSWORD)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     let again = app
         .post_json(
             &path,
@@ -161,7 +161,7 @@ async fn erasure_leaves_nothing_of_the_person_but_what_the_report_keeps(app: Tes
             &json!({"preview": false, "reason": "x"}),
         )
         .await;
-    again.problem(409, "/problems/conflict");
+    again.problem(409, "https://api.uniikkiaani.fi/problems/conflict");
     let requests = app
         .get_as(
             &format!("/api/v1/privacy-requests?customer_id={customer}&status=completed"),
@@ -196,7 +196,7 @@ async fn only_admins_erase_and_a_reason_is_required(app: TestApp) {
         &json!({"preview": false, "reason": "x"}),
     )
     .await
-    .problem(403, "/problems/forbidden");
+    .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
     let admin = app.admin_session().await;
     let reply = app
         .post_json(
@@ -206,7 +206,7 @@ async fn only_admins_erase_and_a_reason_is_required(app: TestApp) {
         )
         .await;
     assert_eq!(
-        reply.problem(422, "/problems/validation-failed")["errors"][0]["field"],
+        reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["field"],
         "reason"
     );
     let missing = format!("/api/v1/customers/{}/erasure", uuid::Uuid::now_v7());
@@ -216,7 +216,7 @@ async fn only_admins_erase_and_a_reason_is_required(app: TestApp) {
         &json!({"preview": true, "reason": "x"}),
     )
     .await
-    .problem(404, "/problems/not-found");
+    .problem(404, "https://api.uniikkiaani.fi/problems/not-found");
 }
 
 on_both_backends!(

@@ -130,10 +130,10 @@ async fn a_customer_exports_their_own_data_and_the_export_is_audited(app: TestAp
     );
     app.get_as("/api/v1/me/export", &office.access_token)
         .await
-        .problem(403, "/problems/forbidden");
+        .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
     app.get_as(&format!("/api/v1/customers/{customer}/export"), &token)
         .await
-        .problem(403, "/problems/forbidden");
+        .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
 
     let admin = app.admin_session().await;
     let audit = app

@@ -98,7 +98,10 @@ async fn readyz_is_503_while_postgres_is_unreachable_and_recovers() {
     proxy.cut();
     let started = Instant::now();
     let reply = app.get("/readyz").await;
-    let problem = reply.problem(503, "/problems/service-unavailable");
+    let problem = reply.problem(
+        503,
+        "https://api.uniikkiaani.fi/problems/service-unavailable",
+    );
     assert!(reply.header("retry-after").is_some(), "{problem}");
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -177,7 +180,10 @@ async fn an_exhausted_pool_is_a_quick_503_not_a_stall(app: TestApp) {
     let started = Instant::now();
     let reply = app.get_as("/api/v1/customers", &office).await;
     let waited = started.elapsed();
-    let problem = reply.problem(503, "/problems/service-unavailable");
+    let problem = reply.problem(
+        503,
+        "https://api.uniikkiaani.fi/problems/service-unavailable",
+    );
     assert!(reply.header("retry-after").is_some(), "{problem}");
     assert!(
         waited >= Duration::from_millis(1_800) && waited < Duration::from_secs(6),

@@ -56,7 +56,7 @@ async fn a_retried_create_gets_the_first_answer_and_creates_nothing_more(app: Te
     let without_key = app
         .post_json("/api/v1/customers", Some(&office.access_token), &body)
         .await;
-    without_key.problem(409, "/problems/conflict");
+    without_key.problem(409, "https://api.uniikkiaani.fi/problems/conflict");
 }
 
 async fn the_same_key_with_another_request_is_422_and_changes_nothing(app: TestApp) {
@@ -70,7 +70,10 @@ async fn the_same_key_with_another_request_is_422_and_changes_nothing(app: TestA
     );
     let other = json!({"first_name": "Toinen", "last_name": "Avaimella", "phone": "040 100 0002"});
     let reply = create_with_key(&app, &office.access_token, KEY, &other).await;
-    let problem = reply.problem(422, "/problems/idempotency-key-reused");
+    let problem = reply.problem(
+        422,
+        "https://api.uniikkiaani.fi/problems/idempotency-key-reused",
+    );
     assert!(problem["detail"].as_str().unwrap().contains("new key"));
     assert_eq!(count(&app, &office.access_token, "avaimella").await, 1);
 
@@ -103,7 +106,7 @@ async fn a_failed_request_frees_its_key(app: TestApp) {
     let office = app.session_as(Role::Office).await;
     let invalid = json!({"first_name": "Vain"});
     let reply = create_with_key(&app, &office.access_token, KEY, &invalid).await;
-    reply.problem(422, "/problems/validation-failed");
+    reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let valid = json!({"first_name": "Vain", "last_name": "Korjattu", "phone": "040 100 0003"});
     let reply = create_with_key(&app, &office.access_token, KEY, &valid).await;
     assert_eq!(reply.status, 201, "{}", reply.text());
@@ -115,7 +118,7 @@ async fn a_malformed_key_is_400_and_changes_nothing(app: TestApp) {
     let body = json!({"first_name": "Liian", "last_name": "Pitkäavain", "phone": "040 100 0004"});
     for key in ["x".repeat(256), "kaksi sanaa".to_owned()] {
         let reply = create_with_key(&app, &office.access_token, &key, &body).await;
-        let problem = reply.problem(400, "/problems/invalid-parameter");
+        let problem = reply.problem(400, "https://api.uniikkiaani.fi/problems/invalid-parameter");
         assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
     }
     assert_eq!(count(&app, &office.access_token, "liian").await, 0);
@@ -129,7 +132,7 @@ async fn unauthenticated_requests_with_a_key_are_refused_as_without_one(app: Tes
     let body = json!({"first_name": "Ei", "last_name": "Kirjautunut"});
     TestApp::send(request, Some(body.to_string().into_bytes()))
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 }
 
 fn keyed(fingerprint: &str) -> KeyedRequest {

@@ -53,7 +53,7 @@ async fn an_integration_key_is_shown_once_stored_hashed_and_authenticates_with_i
     assert!(after_use["items"][0]["last_used_at"].is_string());
     app.get_as("/api/v1/staff", &key)
         .await
-        .problem(403, "/problems/forbidden");
+        .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
 }
 
 async fn a_revoked_key_stops_working_at_once(app: TestApp) {
@@ -71,11 +71,11 @@ async fn a_revoked_key_stops_working_at_once(app: TestApp) {
     assert_eq!(app.delete_as(&path, &admin.access_token).await.status, 204);
     app.get_as("/api/v1/auth/me", key)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     let missing = format!("/api/v1/integrations/{}", uuid::Uuid::now_v7());
     app.delete_as(&missing, &admin.access_token)
         .await
-        .problem(404, "/problems/not-found");
+        .problem(404, "https://api.uniikkiaani.fi/problems/not-found");
 }
 
 async fn bad_integration_requests_name_their_fields(app: TestApp) {
@@ -86,7 +86,7 @@ async fn bad_integration_requests_name_their_fields(app: TestApp) {
     let reply = app
         .post_json("/api/v1/integrations", Some(&admin.access_token), &bad)
         .await;
-    reply.problem(422, "/problems/validation-failed");
+    reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let fields = reply.error_fields();
     assert_eq!(fields, ["name", "processor.country"]);
     let mut unknown_kind = calendar();
@@ -99,7 +99,7 @@ async fn bad_integration_requests_name_their_fields(app: TestApp) {
         )
         .await;
     assert_eq!(
-        reply.problem(422, "/problems/validation-failed")["errors"][0]["field"],
+        reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["field"],
         "kind"
     );
 }

@@ -305,7 +305,7 @@ async fn self_service_does_not_tell_whose_email_it_is(app: TestApp) {
         ),
     )
     .await;
-    let problem = reply.problem(409, "/problems/conflict");
+    let problem = reply.problem(409, "https://api.uniikkiaani.fi/problems/conflict");
     assert!(
         problem.get("existing_id").is_none_or(Value::is_null),
         "{problem}"

@@ -40,7 +40,7 @@ async fn a_customer_files_a_request_due_in_one_calendar_month(app: TestApp) {
         )
         .await;
     assert_eq!(
-        bad.problem(422, "/problems/validation-failed")["errors"][0]["field"],
+        bad.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["field"],
         "kind"
     );
     let sneaky = json!({"kind": "access", "customer_id": uuid::Uuid::now_v7()});
@@ -48,7 +48,7 @@ async fn a_customer_files_a_request_due_in_one_calendar_month(app: TestApp) {
         .post_json("/api/v1/me/privacy-requests", Some(&token), &sneaky)
         .await;
     assert_eq!(
-        reply.problem(422, "/problems/validation-failed")["errors"][0]["code"],
+        reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["code"],
         "unknown_field"
     );
 }
@@ -78,17 +78,17 @@ async fn admins_register_move_extend_and_audit_requests(app: TestApp) {
 
     patch(json!({"status": "completed"}))
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     assert_eq!(
         patch(json!({"status": "in_progress"})).await.json()["status"],
         "in_progress"
     );
     patch(json!({"extend_months": 2}))
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     patch(json!({"extend_months": 3, "extension_reason": "x"}))
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let extended = patch(json!({"extend_months": 2, "extension_reason": "Laaja pyyntö"}))
         .await
         .json();
@@ -101,14 +101,14 @@ async fn admins_register_move_extend_and_audit_requests(app: TestApp) {
     );
     patch(json!({"status": "rejected"}))
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let done = patch(json!({"status": "completed", "resolution": "Vienti toimitettu"}))
         .await
         .json();
     assert_eq!(done["status"], "completed");
     patch(json!({"status": "in_progress"}))
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
 
     let stale = app
         .authed(Method::PATCH, &path, &admin.access_token)
@@ -116,7 +116,10 @@ async fn admins_register_move_extend_and_audit_requests(app: TestApp) {
         .insert_header(("content-type", "application/json"));
     TestApp::send(stale, Some(b"{\"resolution\": \"x\"}".to_vec()))
         .await
-        .problem(412, "/problems/precondition-failed");
+        .problem(
+            412,
+            "https://api.uniikkiaani.fi/problems/precondition-failed",
+        );
 
     let audit = app
         .get_as(

@@ -19,7 +19,7 @@ async fn a_sane_incoming_request_id_is_kept_and_quoted_in_problems(app: TestApp)
     let reply = TestApp::send(request, None).await;
     assert_eq!(reply.header("x-request-id"), Some("trace-42.a"));
     assert_eq!(
-        reply.problem(404, "/problems/not-found")["request_id"],
+        reply.problem(404, "https://api.uniikkiaani.fi/problems/not-found")["request_id"],
         "trace-42.a"
     );
 }

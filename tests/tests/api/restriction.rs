@@ -61,7 +61,7 @@ async fn a_restricted_customer_is_kept_but_not_processed_until_lifted(app: TestA
             &json!({"first_name": "Muutettu"}),
         )
         .await;
-    change.problem(409, "/problems/conflict");
+    change.problem(409, "https://api.uniikkiaani.fi/problems/conflict");
     let answer = json!({"customer_id": customer, "answers": {"mood": 3}});
     app.post_json(
         &format!("/api/v1/surveys/{survey}/responses"),
@@ -69,7 +69,7 @@ async fn a_restricted_customer_is_kept_but_not_processed_until_lifted(app: TestA
         &answer,
     )
     .await
-    .problem(409, "/problems/conflict");
+    .problem(409, "https://api.uniikkiaani.fi/problems/conflict");
     let notice = json!({"topic": "upcoming_enrolments", "text": {"fi": "Tervetuloa"}});
     let sent = app
         .post_json(
@@ -128,7 +128,7 @@ async fn a_restricted_customer_is_kept_but_not_processed_until_lifted(app: TestA
         &json!({"reason": "x"}),
     )
     .await
-    .problem(403, "/problems/forbidden");
+    .problem(403, "https://api.uniikkiaani.fi/problems/forbidden");
 }
 
 on_both_backends!(a_restricted_customer_is_kept_but_not_processed_until_lifted);

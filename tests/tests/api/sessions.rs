@@ -32,7 +32,7 @@ async fn demotion_deactivation_logout_and_password_change_end_rights_at_once(app
     let demoted = app
         .get_as("/api/v1/uniikkilista/subscriptions", &office.access_token)
         .await;
-    demoted.problem(401, "/problems/unauthorized");
+    demoted.problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     let me = app.get_as("/api/v1/auth/me", &office.access_token).await;
     assert_eq!(me.status, 200, "{}", me.text());
     assert_eq!(me.json()["role"], "teacher");
@@ -50,7 +50,7 @@ async fn demotion_deactivation_logout_and_password_change_end_rights_at_once(app
         &deactivated.access_token,
     )
     .await
-    .problem(401, "/problems/unauthorized");
+    .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 
     let leaving = app.session_as(Role::Office).await;
     let out = TestApp::send(
@@ -61,7 +61,7 @@ async fn demotion_deactivation_logout_and_password_change_end_rights_at_once(app
     assert_eq!(out.status, 204);
     app.get_as("/api/v1/auth/me", &leaving.access_token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 
     let phone = app.session_as(Role::Office).await;
     let laptop = app.login(&phone.email, PASSWORD).await.json();
@@ -74,7 +74,7 @@ async fn demotion_deactivation_logout_and_password_change_end_rights_at_once(app
     for old in [laptop, phone.access_token.as_str()] {
         app.get_as("/api/v1/uniikkilista/subscriptions", old)
             .await
-            .problem(401, "/problems/unauthorized");
+            .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     }
     let fresh = changed.json()["access_token"].as_str().unwrap().to_owned();
     assert_eq!(
@@ -112,7 +112,7 @@ async fn audited_reads_end_with_the_session_too(app: TestApp) {
     for path in [one.as_str(), "/api/v1/customers"] {
         app.get_as(path, &leaving.access_token)
             .await
-            .problem(401, "/problems/unauthorized");
+            .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     }
     let reads = app
         .audit_entries(
@@ -126,7 +126,7 @@ async fn audited_reads_end_with_the_session_too(app: TestApp) {
     patch_staff(&app, &admin, demoted.account_id, json!({"role": "teacher"})).await;
     app.get_as(&one, &demoted.access_token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     let deactivated = app.session_as(Role::Office).await;
     patch_staff(
         &app,
@@ -137,7 +137,7 @@ async fn audited_reads_end_with_the_session_too(app: TestApp) {
     .await;
     app.get_as("/api/v1/customers", &deactivated.access_token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 }
 
 /// An erased customer's access token stops working at once.
@@ -158,7 +158,7 @@ async fn an_erased_customers_token_stops_working(app: TestApp) {
     assert_eq!(erased.status, 200, "{}", erased.text());
     app.get_as("/api/v1/me", &token)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 }
 
 /// Thirty wrong passwords for one login name sent at once (as from thirty addresses would be
@@ -191,7 +191,7 @@ async fn simultaneous_wrong_passwords_are_throttled_like_consecutive_ones(app: T
     // And the right password waits its turn too.
     app.login(&session.email, PASSWORD)
         .await
-        .problem(429, "/problems/too-many-requests");
+        .problem(429, "https://api.uniikkiaani.fi/problems/too-many-requests");
 }
 
 /// Correct logins sent at once for one account wait for one another instead of being refused.

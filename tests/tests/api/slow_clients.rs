@@ -39,7 +39,10 @@ async fn a_body_that_stops_arriving_is_408_problem() {
     .await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("application/problem+json"), "{answer}");
-    assert!(answer.contains("/problems/request-timeout"), "{answer}");
+    assert!(
+        answer.contains("https://api.uniikkiaani.fi/problems/request-timeout"),
+        "{answer}"
+    );
     assert!(!answer.contains("hidas@example.fi"), "no echo of the body");
 }
 

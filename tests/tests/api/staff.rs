@@ -44,7 +44,7 @@ async fn a_duplicate_email_is_409_naming_the_existing_account(app: TestApp) {
     let reply = app
         .post_json("/api/v1/staff", Some(&admin.access_token), &again)
         .await;
-    let problem = reply.problem(409, "/problems/conflict");
+    let problem = reply.problem(409, "https://api.uniikkiaani.fi/problems/conflict");
     assert_eq!(problem["existing_id"], first["id"]);
 }
 
@@ -54,7 +54,7 @@ async fn every_invalid_field_is_reported_at_once_and_mass_assignment_is_refused(
     let reply = app
         .post_json("/api/v1/staff", Some(&admin.access_token), &bad)
         .await;
-    reply.problem(422, "/problems/validation-failed");
+    reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let fields = reply.error_fields();
     assert_eq!(fields, ["email", "display_name"]);
     for (field, value) in [
@@ -68,7 +68,8 @@ async fn every_invalid_field_is_reported_at_once_and_mass_assignment_is_refused(
             .post_json("/api/v1/staff", Some(&admin.access_token), &body)
             .await;
         assert_eq!(
-            reply.problem(422, "/problems/validation-failed")["errors"][0]["code"],
+            reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"]
+                [0]["code"],
             "unknown_field",
             "{field}"
         );
@@ -79,7 +80,7 @@ async fn every_invalid_field_is_reported_at_once_and_mass_assignment_is_refused(
         .post_json("/api/v1/staff", Some(&admin.access_token), &customer_role)
         .await;
     assert_eq!(
-        reply.problem(422, "/problems/validation-failed")["errors"][0]["field"],
+        reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["field"],
         "role"
     );
 }
@@ -128,7 +129,7 @@ async fn listing_pages_through_every_staff_member_with_filters(app: TestApp) {
         let reply = app
             .get_as(&format!("/api/v1/staff?{bad}"), &admin.access_token)
             .await;
-        reply.problem(400, "/problems/invalid-parameter");
+        reply.problem(400, "https://api.uniikkiaani.fi/problems/invalid-parameter");
     }
 }
 
@@ -162,7 +163,7 @@ async fn the_last_active_admin_cannot_be_demoted_or_deactivated(app: TestApp) {
         let reply = app
             .send_json(Method::PATCH, &path, Some(&admin.access_token), &change)
             .await;
-        reply.problem(409, "/problems/conflict");
+        reply.problem(409, "https://api.uniikkiaani.fi/problems/conflict");
     }
     let second =
         json!({"email": "toinen.admin@uniikkiaani.fi", "display_name": "Toinen", "role": "admin"});
@@ -188,14 +189,14 @@ async fn unknown_ids_and_customer_accounts_are_not_staff(app: TestApp) {
     let missing = format!("/api/v1/staff/{}", uuid::Uuid::now_v7());
     app.get_as(&missing, &admin.access_token)
         .await
-        .problem(404, "/problems/not-found");
+        .problem(404, "https://api.uniikkiaani.fi/problems/not-found");
     let customer = app.create_account(domain::Role::Customer, "asiakas@example.fi");
     app.get_as(&format!("/api/v1/staff/{customer}"), &admin.access_token)
         .await
-        .problem(404, "/problems/not-found");
+        .problem(404, "https://api.uniikkiaani.fi/problems/not-found");
     app.get_as("/api/v1/staff/not-a-uuid", &admin.access_token)
         .await
-        .problem(400, "/problems/invalid-parameter");
+        .problem(400, "https://api.uniikkiaani.fi/problems/invalid-parameter");
     assert_eq!(
         app.login("asiakas@example.fi", PASSWORD).await.status,
         200,

@@ -73,7 +73,7 @@ async fn staff_define_versioned_forms_and_bad_forms_are_refused(app: TestApp) {
     let problem = app
         .post_json("/api/v1/surveys", Some(&office.access_token), &bad)
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let fields: Vec<&str> = problem["errors"]
         .as_array()
         .unwrap()
@@ -85,7 +85,7 @@ async fn staff_define_versioned_forms_and_bad_forms_are_refused(app: TestApp) {
     wrong_kind["kind"] = json!("exam");
     app.post_json("/api/v1/surveys", Some(&office.access_token), &wrong_kind)
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
 }
 
 async fn customers_answer_their_own_and_staff_answer_for_a_named_customer(app: TestApp) {
@@ -108,7 +108,7 @@ async fn customers_answer_their_own_and_staff_answer_for_a_named_customer(app: T
     let someone_else = json!({"customer_id": uuid::Uuid::now_v7(), "answers": {"goals": ["Hengitys"], "experience": 2}});
     let reply = app.post_json(&path, Some(&customer), &someone_else).await;
     assert_eq!(
-        reply.problem(422, "/problems/validation-failed")["errors"][0]["field"],
+        reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["field"],
         "customer_id"
     );
 
@@ -129,7 +129,8 @@ async fn customers_answer_their_own_and_staff_answer_for_a_named_customer(app: T
         )
         .await;
     assert_eq!(
-        unnamed.problem(422, "/problems/validation-failed")["errors"][0]["code"],
+        unnamed.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]
+            ["code"],
         "required"
     );
 
@@ -152,7 +153,7 @@ async fn answers_are_checked_against_the_version_they_answer(app: TestApp) {
     let problem = app
         .post_json(&path, Some(&office.access_token), &bad)
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let fields: Vec<&str> = problem["errors"]
         .as_array()
         .unwrap()
@@ -184,11 +185,11 @@ async fn answers_are_checked_against_the_version_they_answer(app: TestApp) {
         json!({"customer_id": customer_id, "answers": {"goals": ["Hengitys"], "experience": 3}});
     app.post_json(&path, Some(&office.access_token), &v1_answers_to_v2)
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let missing = json!({"customer_id": customer_id, "version": 9, "answers": {}});
     app.post_json(&path, Some(&office.access_token), &missing)
         .await
-        .problem(404, "/problems/not-found");
+        .problem(404, "https://api.uniikkiaani.fi/problems/not-found");
 }
 
 async fn aggregates_count_and_average_without_personal_data(app: TestApp) {

@@ -126,20 +126,20 @@ async fn every_forged_or_broken_token_is_401(app: TestApp) {
         let reply = app.get_as("/api/v1/auth/me", &token).await;
         assert_eq!(reply.status, 401, "{case}: {}", reply.text());
         assert!(reply.header("www-authenticate").is_some(), "{case}");
-        reply.problem(401, "/problems/unauthorized");
+        reply.problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     }
 }
 
 async fn missing_or_non_bearer_credentials_are_401(app: TestApp) {
     app.get("/api/v1/auth/me")
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
     let basic = app
         .request(actix_web::http::Method::GET, "/api/v1/auth/me")
         .insert_header(("authorization", "Basic YWRtaW46YWRtaW4="));
     TestApp::send(basic, None)
         .await
-        .problem(401, "/problems/unauthorized");
+        .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
 }
 
 on_both_backends!(

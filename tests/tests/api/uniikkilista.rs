@@ -96,10 +96,10 @@ async fn confirming_activates_each_channel_once(app: TestApp) {
     );
     confirm(&app, &token)
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     confirm(&app, "made-up-token")
         .await
-        .problem(422, "/problems/validation-failed");
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let code = code_in(&bodies(&app, "+358401234567", "uniikkilista.confirm")[0].0);
     let typed = code.to_lowercase().replace('-', "");
     assert_eq!(
@@ -198,7 +198,7 @@ async fn bad_sign_ups_name_the_field_and_store_nothing(app: TestApp) {
     for (case, body, field, code) in cases {
         let problem = subscribe(&app, &body)
             .await
-            .problem(422, "/problems/validation-failed");
+            .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
         assert_eq!(problem["errors"][0]["field"], field, "{case}: {problem}");
         assert_eq!(problem["errors"][0]["code"], code, "{case}: {problem}");
     }
@@ -392,7 +392,7 @@ async fn the_token_in_a_message_unsubscribes_its_channel_and_no_notice_follows(a
         &json!({"token": "nonsense"}),
     )
     .await
-    .problem(422, "/problems/validation-failed");
+    .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let no_token = app
         .send_raw(
             Method::POST,
@@ -401,7 +401,10 @@ async fn the_token_in_a_message_unsubscribes_its_channel_and_no_notice_follows(a
             "x",
         )
         .await;
-    no_token.problem(415, "/problems/unsupported-media-type");
+    no_token.problem(
+        415,
+        "https://api.uniikkiaani.fi/problems/unsupported-media-type",
+    );
 }
 
 async fn staff_filter_subscriptions_and_link_them_to_customers(app: TestApp) {
@@ -461,7 +464,7 @@ async fn staff_filter_subscriptions_and_link_them_to_customers(app: TestApp) {
         .send_json(Method::PATCH, &path, Some(&office.access_token), &unknown)
         .await;
     assert_eq!(
-        reply.problem(422, "/problems/validation-failed")["errors"][0]["field"],
+        reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["field"],
         "customer_id"
     );
 }
@@ -547,7 +550,7 @@ async fn public_sign_ups_are_rate_limited_per_client() {
         );
     }
     let limited = subscribe(&app, &signup("m9@example.fi", "040 123 4567")).await;
-    limited.problem(429, "/problems/too-many-requests");
+    limited.problem(429, "https://api.uniikkiaani.fi/problems/too-many-requests");
     let wait: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
     assert_eq!(

@@ -2,6 +2,7 @@
 //! and path or query parameters that do not parse.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use domain::FieldCode;
 
 use super::{ApiError, FieldError};
 use crate::routes::RouteTable;
@@ -29,7 +30,12 @@ pub fn path_config() -> web::PathConfig {
             names.join(",")
         };
         let message = format!("does not have the expected form: {error}");
-        ApiError::InvalidParameter(vec![FieldError::new(field, "invalid_format", message)]).into()
+        ApiError::InvalidParameter(vec![FieldError::new(
+            field,
+            FieldCode::InvalidFormat,
+            message,
+        )])
+        .into()
     })
 }
 
@@ -37,6 +43,11 @@ pub fn path_config() -> web::PathConfig {
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|error, _req| {
         let message = error.to_string();
-        ApiError::InvalidParameter(vec![FieldError::new("query", "invalid", message)]).into()
+        ApiError::InvalidParameter(vec![FieldError::new(
+            "query",
+            FieldCode::InvalidFormat,
+            message,
+        )])
+        .into()
     })
 }

@@ -1,5 +1,6 @@
 //! One error type for the whole API, rendered as `application/problem+json`.
 
+mod catalogue;
 mod fallback;
 mod problem;
 
@@ -8,6 +9,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use persistence::DbError;
 
+pub use catalogue::{PROBLEM_BASE, ProblemType};
 pub use fallback::{path_config, query_config, unmatched_route};
 pub use problem::{FieldError, Problem};
 
@@ -69,44 +71,26 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The problem `type` slug and `title` of each variant: stable, documented, translatable.
-    fn kind(&self) -> (&'static str, &'static str) {
+    /// The catalogue entry of each variant: its `type`, status and title.
+    pub fn kind(&self) -> ProblemType {
         match self {
-            Self::MalformedBody(_) => ("malformed-body", "The request body is not valid JSON"),
-            Self::InvalidParameter(_) => ("invalid-parameter", "A request parameter is invalid"),
-            Self::Validation(_) => ("validation-failed", "The request body has invalid fields"),
-            Self::UnsupportedMediaType => (
-                "unsupported-media-type",
-                "The request body must be application/json",
-            ),
-            Self::PayloadTooLarge { .. } => ("payload-too-large", "The request body is too large"),
-            Self::RequestTimeout => ("request-timeout", "The request body did not arrive in time"),
-            Self::Unauthorized(_) => ("unauthorized", "Authentication is required"),
-            Self::Forbidden => ("forbidden", "You do not have permission for this action"),
-            Self::PasswordChangeRequired => (
-                "password-change-required",
-                "Change your one-time password before doing anything else",
-            ),
-            Self::NotFound => ("not-found", "The resource was not found"),
-            Self::MethodNotAllowed { .. } => (
-                "method-not-allowed",
-                "The method is not allowed on this resource",
-            ),
-            Self::Conflict { .. } => ("conflict", "The request conflicts with existing data"),
-            Self::IdempotencyKeyReused => (
-                "idempotency-key-reused",
-                "The Idempotency-Key was used for a different request",
-            ),
-            Self::PreconditionFailed => (
-                "precondition-failed",
-                "The resource has changed since you read it",
-            ),
-            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
-            Self::Unavailable { .. } => (
-                "service-unavailable",
-                "The service is temporarily unavailable",
-            ),
-            Self::Internal(_) => ("internal-error", "An unexpected error occurred"),
+            Self::MalformedBody(_) => ProblemType::MalformedBody,
+            Self::InvalidParameter(_) => ProblemType::InvalidParameter,
+            Self::Validation(_) => ProblemType::ValidationFailed,
+            Self::UnsupportedMediaType => ProblemType::UnsupportedMediaType,
+            Self::PayloadTooLarge { .. } => ProblemType::PayloadTooLarge,
+            Self::RequestTimeout => ProblemType::RequestTimeout,
+            Self::Unauthorized(_) => ProblemType::Unauthorized,
+            Self::Forbidden => ProblemType::Forbidden,
+            Self::PasswordChangeRequired => ProblemType::PasswordChangeRequired,
+            Self::NotFound => ProblemType::NotFound,
+            Self::MethodNotAllowed { .. } => ProblemType::MethodNotAllowed,
+            Self::Conflict { .. } => ProblemType::Conflict,
+            Self::IdempotencyKeyReused => ProblemType::IdempotencyKeyReused,
+            Self::PreconditionFailed => ProblemType::PreconditionFailed,
+            Self::TooManyRequests { .. } => ProblemType::TooManyRequests,
+            Self::Unavailable { .. } => ProblemType::ServiceUnavailable,
+            Self::Internal(_) => ProblemType::InternalError,
         }
     }
 
@@ -139,11 +123,11 @@ impl ApiError {
 
     /// The body of this error for the request being served.
     pub fn problem(&self) -> Problem {
-        let (slug, title) = self.kind();
+        let kind = self.kind();
         let context = request_context::current();
         Problem {
-            problem_type: format!("/problems/{slug}"),
-            title: title.to_owned(),
+            problem_type: kind,
+            title: kind.title().to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
             instance: context.as_ref().map(|c| c.path.clone()),
@@ -162,22 +146,7 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            Self::MalformedBody(_) | Self::InvalidParameter(_) => StatusCode::BAD_REQUEST,
-            Self::Validation(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.kind().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {

@@ -1,8 +1,10 @@
 //! The RFC 9457 problem document every error response carries.
 
+use domain::FieldCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::ProblemType;
 use crate::request_context::RequestContext;
 
 /// An error response (`application/problem+json`, RFC 9457). `type` identifies the kind of
@@ -10,7 +12,7 @@ use crate::request_context::RequestContext;
 /// occurrence. Quote `request_id` when reporting a problem.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "type": "/problems/validation-failed",
+    "type": "https://api.uniikkiaani.fi/problems/validation-failed",
     "title": "The request body has invalid fields",
     "status": 422,
     "detail": "1 field is invalid",
@@ -19,9 +21,8 @@ use crate::request_context::RequestContext;
     "errors": [{"field": "email", "code": "email", "message": "must be an email address"}]
 }))]
 pub struct Problem {
-    /// A URI reference naming the problem kind, e.g. `/problems/not-found`.
     #[serde(rename = "type")]
-    pub problem_type: String,
+    pub problem_type: ProblemType,
     pub title: String,
     /// The HTTP status code, repeated for clients that only see the body.
     pub status: u16,
@@ -48,9 +49,7 @@ pub struct FieldError {
     /// name of the path or query parameter.
     #[schema(example = "email")]
     pub field: String,
-    /// A stable machine-readable code (`required`, `invalid_type`, `unknown_field`, `length`, …).
-    #[schema(example = "email")]
-    pub code: String,
+    pub code: FieldCode,
     /// A human-readable explanation.
     #[schema(example = "must be an email address")]
     pub message: String,
@@ -61,7 +60,7 @@ impl Problem {
     pub fn for_status(status: actix_web::http::StatusCode, context: &RequestContext) -> Self {
         let title = status.canonical_reason().unwrap_or("Error");
         Self {
-            problem_type: "about:blank".to_owned(),
+            problem_type: ProblemType::AboutBlank,
             title: title.to_owned(),
             status: status.as_u16(),
             detail: None,
@@ -77,14 +76,10 @@ impl FieldError {
     /// A field error. The field's path and the message may quote what the client sent (a field
     /// name serde did not know): control characters in them are written as `\u{1b}`, so an
     /// answer never carries them into a client's logs or terminal.
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(field: impl Into<String>, code: FieldCode, message: impl Into<String>) -> Self {
         Self {
             field: printable(field.into()),
-            code: code.into(),
+            code,
             message: printable(message.into()),
         }
     }
@@ -107,11 +102,11 @@ fn printable(text: String) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::FieldError;
+    use super::{FieldCode, FieldError};
 
     #[test]
     fn control_characters_the_client_sent_are_escaped_in_the_answer() {
-        let error = FieldError::new("a\u{1b}b", "unknown_field", "unknown field `\u{0}`");
+        let error = FieldError::new("a\u{1b}b", FieldCode::UnknownField, "unknown field `\u{0}`");
         assert_eq!(error.field, "a\\u{1b}b");
         assert_eq!(error.message, "unknown field `\\u{0}`");
     }

@@ -1,6 +1,7 @@
 //! The JSON body extractor every endpoint uses: content type checked, size bounded, parsed with
 //! the path of a bad field, then validated. Each failure is a problem response naming the field.
 
+use domain::FieldCode;
 use std::time::Duration;
 
 use actix_web::dev::Payload;
@@ -140,20 +141,24 @@ fn data_error(path: &str, message: &str) -> FieldError {
         }
     };
     if let Some(name) = named("missing field `") {
-        return FieldError::new(join(path, name), "required", "is required");
+        return FieldError::new(join(path, name), FieldCode::Required, "is required");
     }
     if message.starts_with("unknown field `") {
-        return FieldError::new(path, "unknown_field", message);
+        return FieldError::new(path, FieldCode::UnknownField, message);
     }
     if path == "." {
         // Every request body of this API is an object; serde's wording for an array or a
         // scalar ("invalid length 0, expected struct …") helps nobody.
-        return FieldError::new("body", "invalid_type", "the body must be a JSON object");
+        return FieldError::new(
+            "body",
+            FieldCode::InvalidType,
+            "the body must be a JSON object",
+        );
     }
     let code = if message.starts_with("invalid type") {
-        "invalid_type"
+        FieldCode::InvalidType
     } else {
-        "invalid_value"
+        FieldCode::InvalidValue
     };
     FieldError::new(path, code, message)
 }
@@ -179,7 +184,7 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
                     .message
                     .as_ref()
                     .map_or_else(|| e.code.to_string(), |m| m.to_string());
-                FieldError::new(path.clone(), e.code.to_string(), message)
+                FieldError::new(path.clone(), FieldCode::of_validator_rule(&e.code), message)
             })),
             ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
             ValidationErrorsKind::List(items) => {
@@ -275,9 +280,10 @@ mod tests {
             assert_eq!(got_status, status, "{raw}: {errors:?}");
             if let Some((name, code)) = field {
                 assert_eq!(errors.len(), 1, "{raw}: {errors:?}");
+                let written = serde_json::to_value(errors[0].code).unwrap();
                 assert_eq!(
-                    (errors[0].field.as_str(), errors[0].code.as_str()),
-                    (name, code),
+                    (errors[0].field.as_str(), written.as_str()),
+                    (name, Some(code)),
                     "{raw}"
                 );
             }

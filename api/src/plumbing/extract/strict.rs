@@ -4,6 +4,7 @@
 //! serde_json's, does not accept an array where an object is expected (serde's derived structs
 //! accept `["a", "b"]` for `{"email": "a", "password": "b"}`, filling fields by position).
 
+use domain::FieldCode;
 use std::fmt;
 
 use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
@@ -30,7 +31,7 @@ fn clean_at(value: &mut Value, path: &mut String, errors: &mut Vec<FieldError>) 
             if text.chars().any(domain::text::is_forbidden_in_text) {
                 errors.push(FieldError::new(
                     if path.is_empty() { "body" } else { path.as_str() },
-                    "invalid_characters",
+                    FieldCode::InvalidCharacters,
                     "must not contain NUL or other control characters (tab and line breaks are allowed)",
                 ));
             } else {
@@ -57,7 +58,7 @@ fn clean_at(value: &mut Value, path: &mut String, errors: &mut Vec<FieldError>) 
                 if key.chars().any(domain::text::is_forbidden_in_text) {
                     errors.push(FieldError::new(
                         path.as_str(),
-                        "invalid_characters",
+                        FieldCode::InvalidCharacters,
                         "a field name must not contain control characters",
                     ));
                 }
