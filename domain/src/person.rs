@@ -52,6 +52,43 @@ pub fn consents_through_guardian(age: u32) -> bool {
     age < AGE_OF_DIGITAL_CONSENT
 }
 
+/// Who gave a consent: the person, or their guardian (for a child under 13, or as staff
+/// recorded it).
+// Stored as `self` / `guardian`, the only values the tables' CHECK constraints allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GivenBy {
+    #[serde(rename = "self")]
+    Person,
+    Guardian,
+}
+
+impl GivenBy {
+    /// Who consents for a person of `age`.
+    pub fn for_age(age: u32) -> Self {
+        if consents_through_guardian(age) {
+            Self::Guardian
+        } else {
+            Self::Person
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "self",
+            Self::Guardian => "guardian",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        match stored {
+            "self" => Some(Self::Person),
+            "guardian" => Some(Self::Guardian),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BirthDateError {
     #[error("must not be in the future")]

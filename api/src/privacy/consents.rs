@@ -71,25 +71,7 @@ pub enum ConsentSource {
     WebForm,
 }
 
-/// Who gave the consent: the person, or their guardian (for a child under 13, or as staff
-/// recorded it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GivenBy {
-    #[serde(rename = "self")]
-    Person,
-    Guardian,
-}
-
-impl GivenBy {
-    fn parse(stored: &str) -> Option<Self> {
-        match stored {
-            "self" => Some(Self::Person),
-            "guardian" => Some(Self::Guardian),
-            _ => None,
-        }
-    }
-}
+pub use domain::person::GivenBy;
 
 /// How a recorded consent came in: the person through their own login (`self`), or as staff
 /// recorded it.

@@ -179,10 +179,7 @@ pub async fn put_customer_consent(
             consents::ConsentSource::StaffWrittenRequest => "staff_written_request",
             consents::ConsentSource::WebForm => "web_form",
         },
-        given_by: Some(match change.given_by {
-            consents::GivenBy::Person => "self",
-            consents::GivenBy::Guardian => "guardian",
-        }),
+        given_by: Some(change.given_by.as_str()),
     };
     let result = consents::change(
         &state,

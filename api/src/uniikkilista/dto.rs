@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::Language;
+use domain::person::GivenBy;
 use persistence::messages::Channel;
 use persistence::uniikkilista::{Subscription, Topic};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -150,9 +151,7 @@ pub struct Unsubscribed {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChannelState {
     pub channel: ChannelName,
-    /// `pending` (not yet confirmed), `active`, or `unsubscribed`.
-    #[schema(example = "active")]
-    pub status: &'static str,
+    pub status: StatusName,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub unsubscribed_at: Option<DateTime<Utc>>,
 }
@@ -171,7 +170,7 @@ pub struct SubscriptionView {
     pub topics: Vec<TopicName>,
     pub privacy_notice_version: String,
     /// `self`, or `guardian` when the person was under 13.
-    pub consent_given_by: String,
+    pub consent_given_by: GivenBy,
     pub customer_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
@@ -185,9 +184,9 @@ fn channel_state(
     wanted.then(|| ChannelState {
         channel: channel.into(),
         status: match (confirmed, unsubscribed) {
-            (_, Some(_)) => "unsubscribed",
-            (Some(_), None) => "active",
-            (None, None) => "pending",
+            (_, Some(_)) => StatusName::Unsubscribed,
+            (Some(_), None) => StatusName::Active,
+            (None, None) => StatusName::Pending,
         },
         confirmed_at: confirmed,
         unsubscribed_at: unsubscribed,
@@ -252,7 +251,8 @@ pub struct SubscriptionQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+/// A channel's state: `pending` (not yet confirmed), `active`, or `unsubscribed`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusName {
     Active,

@@ -3,7 +3,7 @@
 
 use domain::FieldCode;
 use domain::audit::{AuditAction, Touched};
-use domain::person::{consents_through_guardian, is_minor};
+use domain::person::{GivenBy, is_minor};
 use domain::{EmailAddress, PersonName, PhoneNumber};
 use persistence::messages::{self, Channel};
 use persistence::uniikkilista::{self as store, NewSubscription, TokenPurpose};
@@ -93,12 +93,7 @@ fn parse(req: &SubscribeRequest) -> Result<NewSubscription, ApiError> {
         topic_cancellation_slots: req.topics.contains(&TopicName::CancellationSlots),
         topic_upcoming_enrolments: req.topics.contains(&TopicName::UpcomingEnrolments),
         privacy_notice_version: req.privacy_notice_version.trim().to_owned(),
-        consent_given_by: if consents_through_guardian(req.age.into()) {
-            "guardian"
-        } else {
-            "self"
-        }
-        .to_owned(),
+        consent_given_by: GivenBy::for_age(req.age.into()),
     })
 }
 

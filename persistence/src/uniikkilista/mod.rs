@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
+use domain::person::GivenBy;
 use uuid::Uuid;
 
 use crate::connection::{AnyConnection, MultiBackend};
@@ -34,7 +35,7 @@ pub struct Subscription {
     pub topic_cancellation_slots: bool,
     pub topic_upcoming_enrolments: bool,
     pub privacy_notice_version: String,
-    pub consent_given_by: String,
+    pub consent_given_by: GivenBy,
     pub customer_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -84,7 +85,8 @@ impl From<Row> for Subscription {
             topic_cancellation_slots: row.topic_cancellation_slots,
             topic_upcoming_enrolments: row.topic_upcoming_enrolments,
             privacy_notice_version: row.privacy_notice_version,
-            consent_given_by: row.consent_given_by,
+            // The table's CHECK allows `self` and `guardian` alone.
+            consent_given_by: GivenBy::parse(&row.consent_given_by).unwrap_or(GivenBy::Guardian),
             customer_id: row.customer_id.map(|id| id.0),
             created_at: row.created_at.get(),
             updated_at: row.updated_at.get(),
@@ -125,7 +127,7 @@ pub struct NewSubscription {
     pub topic_cancellation_slots: bool,
     pub topic_upcoming_enrolments: bool,
     pub privacy_notice_version: String,
-    pub consent_given_by: String,
+    pub consent_given_by: GivenBy,
 }
 
 /// Stores `new`, created at `now`.
@@ -149,7 +151,7 @@ pub fn insert(
             s::topic_cancellation_slots.eq(new.topic_cancellation_slots),
             s::topic_upcoming_enrolments.eq(new.topic_upcoming_enrolments),
             s::privacy_notice_version.eq(&new.privacy_notice_version),
-            s::consent_given_by.eq(&new.consent_given_by),
+            s::consent_given_by.eq(new.consent_given_by.as_str()),
             s::created_at.eq(at),
             s::updated_at.eq(at),
         ))

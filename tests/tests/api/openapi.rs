@@ -132,3 +132,25 @@ fn every_rate_limited_operation_documents_429() {
         ]
     );
 }
+
+/// A page's items are the item's own schema, so a generated client has one class for a
+/// customer whether it came from a list or a single read.
+#[test]
+fn page_items_are_references_to_their_component() {
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let pages: Vec<_> = schemas
+        .iter()
+        .filter(|(name, _)| name.starts_with("Page_"))
+        .collect();
+    assert!(pages.len() >= 6, "{:?}", schemas.keys().collect::<Vec<_>>());
+    for (name, page) in pages {
+        let item = &page["properties"]["items"]["items"];
+        let target = item["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} inlines its items: {item}"));
+        let component = target.strip_prefix("#/components/schemas/").unwrap();
+        assert!(schemas.contains_key(component), "{name} → {target}");
+        assert_eq!(format!("Page_{component}"), *name);
+    }
+}

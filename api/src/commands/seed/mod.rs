@@ -264,7 +264,7 @@ fn add_subscription(
         topic_cancellation_slots: true,
         topic_upcoming_enrolments: true,
         privacy_notice_version: EDITION.to_owned(),
-        consent_given_by: "self".to_owned(),
+        consent_given_by: domain::person::GivenBy::Person,
     };
     uniikkilista::insert(conn, &new, now)?;
     uniikkilista::link_customer(conn, id, Some(customer_id), now)?;

@@ -3,6 +3,7 @@
 
 mod errors;
 mod idempotency;
+mod pages;
 mod security;
 mod text;
 mod yaml;
@@ -47,6 +48,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    pages::reference_page_items(&mut doc);
     idempotency::document_idempotency_keys(&mut doc);
     text::document_text_rule(&mut doc);
     errors::document_problem_responses(&mut doc);
