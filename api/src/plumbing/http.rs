@@ -7,8 +7,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::ErrorCode;
 use domain::FieldCode;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::plumbing::error::{ApiError, FieldError};
 
@@ -77,6 +77,18 @@ pub struct Page<T> {
     pub items: Vec<T>,
     #[schema(example = "MDE5MzRiNmUtOGY1ZQ")]
     pub next_cursor: Option<String>,
+}
+
+/// The query of a list that has no filters: a page size and where to continue.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// The page size asked for, checked.

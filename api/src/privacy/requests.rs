@@ -194,7 +194,13 @@ pub async fn file_for(
     .await
 }
 
-pub async fn list_own(state: &AppState, caller: Caller) -> Result<Page<RequestView>, ApiError> {
+/// The caller's own requests, newest last, a page at a time.
+pub async fn list_own(
+    state: &AppState,
+    caller: Caller,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Page<RequestView>, ApiError> {
     let id = policy::own_account(&caller.principal).ok_or(ApiError::Forbidden)?;
     let rows = db::run(&state.pool, move |conn| {
         let customer = customers::find_by_account(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -204,12 +210,25 @@ pub async fn list_own(state: &AppState, caller: Caller) -> Result<Page<RequestVi
                 customer_id: Some(customer.id),
                 ..Default::default()
             },
-            None,
-            1_000,
+            after,
+            limit + 1,
         )?)
     })
     .await?;
-    Ok(page(rows, 1_000, |r| r.id.to_string(), view))
+    Ok(page(rows, limit, |r| r.id.to_string(), view))
+}
+
+/// One of the caller's own requests; another person's is not found.
+pub async fn get_own(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestView, ApiError> {
+    let account = policy::own_account(&caller.principal).ok_or(ApiError::Forbidden)?;
+    db::run(&state.pool, move |conn| {
+        let customer = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
+        store::find(conn, id)?
+            .filter(|request| request.customer_id == customer.id)
+            .map(view)
+            .ok_or(ApiError::NotFound)
+    })
+    .await
 }
 
 pub async fn list(

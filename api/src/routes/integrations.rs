@@ -2,8 +2,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::{Action, Caller};
@@ -12,20 +10,9 @@ use crate::identity::integrations::{
 };
 use crate::plumbing::error::ApiError;
 use crate::plumbing::extract::Json;
-use crate::plumbing::http::{Page, decode_cursor, page_limit};
+use crate::plumbing::http::{Page, PageQuery, decode_cursor, page_limit};
 use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Items per page, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
 
 /// Register an integration. The response holds its API key and webhook signing secret: they
 /// are shown this once only.

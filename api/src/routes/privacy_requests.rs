@@ -7,19 +7,18 @@ use uuid::Uuid;
 use crate::auth::{Action, Caller, Reader};
 use crate::plumbing::error::ApiError;
 use crate::plumbing::extract::Json;
-use crate::plumbing::http::{Page, decode_cursor, etag, if_match, page_limit};
+use crate::plumbing::http::{Page, PageQuery, decode_cursor, etag, if_match, page_limit};
 use crate::plumbing::state::AppState;
 use crate::privacy::requests::{
     self, OwnRequest, RequestPatch, RequestQuery, RequestView, StaffRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-fn created(view: &RequestView) -> HttpResponse {
+/// A filed request, at `location`: the customer's own path for their own, the admin's for one
+/// registered by staff, so the filer can read what `Location` points at.
+fn created(view: &RequestView, location: &str) -> HttpResponse {
     HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/privacy-requests/{}", view.id),
-        ))
+        .insert_header((header::LOCATION, format!("{location}/{}", view.id)))
         .insert_header((header::ETAG, etag(view.version)))
         .json(view)
 }
@@ -32,7 +31,11 @@ fn created(view: &RequestView) -> HttpResponse {
     security(("bearer_jwt" = [])),
     params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = OwnRequest,
-    responses((status = 201, description = "Received", body = RequestView))
+    responses((status = 201, description = "Received", body = RequestView,
+        headers(
+            ("Location" = String, description = "URL of the request (`/api/v1/me/privacy-requests/{id}`)"),
+            ("ETag" = String, description = "Version of the request")
+        )))
 )]
 #[post("/me/privacy-requests")]
 pub async fn create_my_privacy_request(
@@ -40,22 +43,48 @@ pub async fn create_my_privacy_request(
     caller: Caller,
     body: Json<OwnRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(created(&requests::file_own(&state, caller, body.0).await?))
+    let view = requests::file_own(&state, caller, body.0).await?;
+    Ok(created(&view, "/api/v1/me/privacy-requests"))
 }
 
-/// Your privacy requests and where they stand.
+/// Your privacy requests and where they stand, oldest first.
 #[utoipa::path(
     tag = "me",
     operation_id = "list_my_privacy_requests",
     security(("bearer_jwt" = [])),
+    params(PageQuery),
     responses((status = 200, description = "Your requests", body = Page<RequestView>))
 )]
 #[get("/me/privacy-requests")]
 pub async fn list_my_privacy_requests(
     state: web::Data<AppState>,
     caller: Caller,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(requests::list_own(&state, caller).await?))
+    let limit = page_limit(query.limit)?;
+    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    Ok(HttpResponse::Ok().json(requests::list_own(&state, caller, after, limit).await?))
+}
+
+/// One of your privacy requests.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "get_my_privacy_request",
+    security(("bearer_jwt" = [])),
+    params(("id" = Uuid, Path, description = "Request id")),
+    responses((status = 200, description = "The request", body = RequestView,
+        headers(("ETag" = String, description = "Version of the request"))))
+)]
+#[get("/me/privacy-requests/{id}")]
+pub async fn get_my_privacy_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let view = requests::get_own(&state, caller, id.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(view.version)))
+        .json(view))
 }
 
 /// Register a request that came on paper or in person, with how the identity was verified
@@ -66,7 +95,11 @@ pub async fn list_my_privacy_requests(
     security(("bearer_jwt" = [])),
     params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = StaffRequest,
-    responses((status = 201, description = "Received", body = RequestView))
+    responses((status = 201, description = "Received", body = RequestView,
+        headers(
+            ("Location" = String, description = "URL of the request"),
+            ("ETag" = String, description = "Version of the request")
+        )))
 )]
 #[post("/privacy-requests")]
 pub async fn create_privacy_request(
@@ -75,7 +108,8 @@ pub async fn create_privacy_request(
     body: Json<StaffRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManagePrivacy)?;
-    Ok(created(&requests::file_for(&state, caller, body.0).await?))
+    let view = requests::file_for(&state, caller, body.0).await?;
+    Ok(created(&view, "/api/v1/privacy-requests"))
 }
 
 /// Privacy requests, with filters; `overdue=true` lists open ones past their deadline (admin).
@@ -158,6 +192,7 @@ pub async fn update_privacy_request(
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_my_privacy_request)
         .service(list_my_privacy_requests)
+        .service(get_my_privacy_request)
         .service(create_privacy_request)
         .service(list_privacy_requests)
         .service(get_privacy_request)

@@ -64,7 +64,7 @@ pub async fn confirm(
     security(()),
     extensions(("x-rate-limit" = json!("public"))),
     params(UnsubscribeQuery),
-    request_body(content = UnsubscribeRequest, description = "Not needed when the token is in the query string"),
+    request_body(content = Option<UnsubscribeRequest>, description = "Not needed when the token is in the query string"),
     responses(
         (status = 200, description = "Unsubscribed", body = Unsubscribed)
     )

@@ -154,3 +154,16 @@ fn page_items_are_references_to_their_component() {
         assert_eq!(format!("Page_{component}"), *name);
     }
 }
+
+/// The unsubscribe token may come in the query (one-click, RFC 8058), so its body is optional,
+/// and an optional body is a `UnsubscribeRequest` or nothing, never JSON `null`.
+#[test]
+fn the_unsubscribe_body_is_optional() {
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
+    let body = &doc["paths"]["/api/v1/uniikkilista/unsubscribe"]["post"]["requestBody"];
+    assert_ne!(body["required"], true, "{body}");
+    assert_eq!(
+        body["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/UnsubscribeRequest"
+    );
+}

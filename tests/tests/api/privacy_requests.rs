@@ -191,7 +191,62 @@ async fn the_overdue_view_lists_open_requests_past_their_deadline(app: TestApp) 
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
 }
 
+/// What `Location` names is the customer's to read, with the `ETag` the 201 gave; another
+/// person's request is not found; the customer's list comes a page at a time.
+async fn a_customer_reads_what_location_points_at_and_pages_their_requests(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    let (_, token) = app
+        .customer_with_login(&office.access_token, "seuraaja@example.fi", json!({}))
+        .await;
+    let (_, other) = app
+        .customer_with_login(&office.access_token, "toinen@example.fi", json!({}))
+        .await;
+    let mut ids = Vec::new();
+    for kind in ["access", "portability", "restriction"] {
+        let filed = app
+            .post_json(
+                "/api/v1/me/privacy-requests",
+                Some(&token),
+                &json!({"kind": kind}),
+            )
+            .await;
+        assert_eq!(filed.status, 201, "{}", filed.text());
+        let id = filed.json()["id"].as_str().unwrap().to_owned();
+        let location = filed.header("location").unwrap().to_owned();
+        assert_eq!(location, format!("/api/v1/me/privacy-requests/{id}"));
+        let read = app.get_as(&location, &token).await;
+        assert_eq!(read.status, 200, "{}", read.text());
+        assert_eq!(read.header("etag"), filed.header("etag"));
+        assert_eq!(read.json(), filed.json());
+        app.get_as(&location, &other)
+            .await
+            .problem(404, "https://api.uniikkiaani.fi/problems/not-found");
+        ids.push(id);
+    }
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/me/privacy-requests?limit=2".to_owned();
+    loop {
+        let page = app.get_as(&path, &token).await.json();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2, "{page}");
+        seen.extend(items.iter().map(|r| r["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/me/privacy-requests?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    seen.sort();
+    ids.sort();
+    assert_eq!(seen, ids);
+    let nothing = app
+        .get_as("/api/v1/me/privacy-requests", &other)
+        .await
+        .json();
+    assert_eq!(nothing["items"], json!([]));
+}
+
 on_both_backends!(
+    a_customer_reads_what_location_points_at_and_pages_their_requests,
     a_customer_files_a_request_due_in_one_calendar_month,
     admins_register_move_extend_and_audit_requests,
     the_overdue_view_lists_open_requests_past_their_deadline,

@@ -3,6 +3,7 @@
 
 mod errors;
 mod idempotency;
+mod optional_bodies;
 mod pages;
 mod security;
 mod text;
@@ -49,6 +50,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     pages::reference_page_items(&mut doc);
+    optional_bodies::document_optional_bodies(&mut doc);
     idempotency::document_idempotency_keys(&mut doc);
     text::document_text_rule(&mut doc);
     errors::document_problem_responses(&mut doc);

@@ -84,6 +84,17 @@ pub(super) fn rows(f: &Fixtures) -> Vec<Row> {
             expect: customer_only(200),
         },
         Row {
+            method: Method::GET,
+            // Filed by staff for another customer: the matrix's customer is not its subject.
+            path: format!("/api/v1/me/privacy-requests/{privacy_request}"),
+            body: None,
+            expect: |w| match w {
+                Who::Customer => 404,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        Row {
             method: Method::POST,
             path: "/api/v1/privacy-requests".into(),
             body: Some(request.clone()),
