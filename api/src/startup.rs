@@ -20,8 +20,8 @@ use crate::metrics::Metrics;
 use crate::plumbing::error::{path_config, query_config, unmatched_route};
 use crate::plumbing::extract::BodyLimit;
 use crate::plumbing::middleware::{
-    PublicRateLimit, cors, idempotency, observe, rate_limit, refuse_control_characters,
-    security_headers,
+    PublicRateLimit, conditional_get, cors, idempotency, observe, rate_limit,
+    refuse_control_characters, security_headers,
 };
 use crate::plumbing::openapi;
 use crate::plumbing::state::AppState;
@@ -129,6 +129,7 @@ impl Application {
                 .default_service(web::to(unmatched_route))
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(rate_limit))
+                .wrap(from_fn(conditional_get))
                 .wrap(from_fn(refuse_control_characters))
                 .wrap(cors(&server_settings.http.cors_origins))
                 .wrap(security_headers())

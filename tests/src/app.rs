@@ -232,6 +232,24 @@ impl TestApp {
         Self::send(request, Some(body.to_string().into_bytes())).await
     }
 
+    /// A change that replaces whatever version is current (`If-Match: *`). Tests of versions
+    /// send the ETag they read themselves; a `PATCH` without `If-Match` is 428.
+    pub async fn patch_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Reply {
+        let request = match token {
+            Some(token) => self.authed(Method::PATCH, path, token),
+            None => self.request(Method::PATCH, path),
+        };
+        let request = request
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("if-match", "*"));
+        Self::send(request, Some(body.to_string().into_bytes())).await
+    }
+
     pub async fn post_json(
         &self,
         path: &str,

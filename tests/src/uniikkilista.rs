@@ -1,6 +1,5 @@
 //! A UniikkiLista subscriber as tests need one: signed up, confirmed, linked to a customer.
 
-use actix_web::http::Method;
 use diesel::prelude::*;
 use persistence::schema::messages;
 use serde_json::{Value, json};
@@ -85,8 +84,7 @@ impl TestApp {
             .unwrap()
             .to_owned();
         let linked = self
-            .send_json(
-                Method::PATCH,
+            .patch_json(
                 &format!("/api/v1/uniikkilista/subscriptions/{id}"),
                 Some(staff_token),
                 &json!({"customer_id": customer}),

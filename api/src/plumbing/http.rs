@@ -17,11 +17,11 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// The version an `If-Match` header names: `None` without the header or with `*`. A value that
-/// names no version can match nothing, so it is a 412.
+/// The version an `If-Match` header names, `None` for `*` (whatever is current). A change
+/// without the header is 428; a value that names no version can match nothing, so it is 412.
 pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
+        return Err(ApiError::PreconditionRequired);
     };
     let value = value
         .to_str()

@@ -123,7 +123,7 @@ pub async fn get_customer(
     security(("bearer_jwt" = [])),
     params(
         ("id" = Uuid, Path, description = "Customer id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the version you read")
+        ("If-Match" = String, Header, description = "The ETag of the version you read, or `*` for whatever is current; without it the change is 428")
     ),
     request_body = CustomerPatch,
     responses(

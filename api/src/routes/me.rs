@@ -36,7 +36,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
     tag = "me",
     operation_id = "update_my_profile",
     security(("bearer_jwt" = [])),
-    params(("If-Match" = Option<String>, Header, description = "The ETag of the version you read")),
+    params(("If-Match" = String, Header, description = "The ETag of the version you read, or `*` for whatever is current; without it the change is 428")),
     request_body = CustomerPatch,
     responses(
         (status = 200, description = "Updated", body = CustomerView,

@@ -163,7 +163,7 @@ pub async fn get_privacy_request(
     security(("bearer_jwt" = [])),
     params(
         ("id" = Uuid, Path, description = "Request id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the version you read")
+        ("If-Match" = String, Header, description = "The ETag of the version you read, or `*` for whatever is current; without it the change is 428")
     ),
     request_body = RequestPatch,
     responses(

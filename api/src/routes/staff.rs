@@ -119,7 +119,7 @@ pub async fn get_staff(
     security(("bearer_jwt" = [])),
     params(
         ("id" = Uuid, Path, description = "Account id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the version you read")
+        ("If-Match" = String, Header, description = "The ETag of the version you read, or `*` for whatever is current; without it the change is 428")
     ),
     request_body = StaffChanges,
     responses(

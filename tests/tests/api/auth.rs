@@ -86,12 +86,7 @@ async fn deactivate(app: &TestApp, id: uuid::Uuid) {
     let admin = app.admin_session().await;
     let path = format!("/api/v1/staff/{id}");
     let reply = app
-        .send_json(
-            Method::PATCH,
-            &path,
-            Some(&admin.access_token),
-            &json!({"active": false}),
-        )
+        .patch_json(&path, Some(&admin.access_token), &json!({"active": false}))
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text());
 }

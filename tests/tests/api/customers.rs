@@ -361,9 +361,13 @@ async fn patch_honours_if_match_and_rechecks_the_whole_customer(app: TestApp) {
             412,
             "https://api.uniikkiaani.fi/problems/precondition-failed",
         );
-    let became_minor = patch(json!({"birth_date": "2014-01-01"}), None).await;
+    patch(json!({"first_name": "Ei"}), None).await.problem(
+        428,
+        "https://api.uniikkiaani.fi/problems/precondition-required",
+    );
+    let became_minor = patch(json!({"birth_date": "2014-01-01"}), Some("*")).await;
     became_minor.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
-    let unreachable = patch(json!({"email": null, "phone": null}), None).await;
+    let unreachable = patch(json!({"email": null, "phone": null}), Some("*")).await;
     assert_eq!(
         unreachable.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"]
             [0]["code"],
@@ -447,9 +451,7 @@ async fn a_customer_logs_in_with_a_one_time_password_and_rectifies_their_details
     assert_eq!(me.json()["has_account"], true);
 
     let fix = json!({"email": "maija.uusi@example.fi", "phone": "050 111 2222"});
-    let fixed = app
-        .send_json(Method::PATCH, "/api/v1/me", Some(&token), &fix)
-        .await;
+    let fixed = app.patch_json("/api/v1/me", Some(&token), &fix).await;
     assert_eq!(fixed.status, 200, "{}", fixed.text());
     assert_eq!(fixed.json()["phone"], "+358501112222");
     assert_eq!(
@@ -458,21 +460,11 @@ async fn a_customer_logs_in_with_a_one_time_password_and_rectifies_their_details
         "the new email is the login"
     );
     let bad = app
-        .send_json(
-            Method::PATCH,
-            "/api/v1/me",
-            Some(&token),
-            &json!({"phone": "nope"}),
-        )
+        .patch_json("/api/v1/me", Some(&token), &json!({"phone": "nope"}))
         .await;
     bad.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     let sneaky = app
-        .send_json(
-            Method::PATCH,
-            "/api/v1/me",
-            Some(&token),
-            &json!({"source": "webshop"}),
-        )
+        .patch_json("/api/v1/me", Some(&token), &json!({"source": "webshop"}))
         .await;
     assert_eq!(
         sneaky.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["code"],

@@ -189,15 +189,13 @@ pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
         "/api/v1/privacy-requests/{}",
         created["id"].as_str().unwrap()
     );
-    app.send_json(
-        Method::PATCH,
+    app.patch_json(
         &path,
         Some(&admin.access_token),
         &json!({"status": "in_progress", "extend_months": 1, "extension_reason": "Kanarian syy"}),
     )
     .await;
-    app.send_json(
-        Method::PATCH,
+    app.patch_json(
         &path,
         Some(&admin.access_token),
         &json!({"status": "completed", "resolution": "Kanarian vastaus"}),

@@ -4,6 +4,7 @@
 mod adversarial;
 mod audit;
 mod auth;
+mod conditional;
 mod consents;
 mod cors;
 mod customers;

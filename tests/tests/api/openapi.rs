@@ -167,3 +167,38 @@ fn the_unsubscribe_body_is_optional() {
         "#/components/schemas/UnsubscribeRequest"
     );
 }
+
+/// Every versioned change requires `If-Match` (428 without it), and every GET of a versioned
+/// resource documents `If-None-Match` and its 304.
+#[test]
+fn versioned_resources_document_their_preconditions() {
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
+    let mut patches = 0;
+    let mut gets = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let header = |op: &serde_json::Value, name: &str| {
+            op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["in"] == "header" && p["name"] == name)
+                .cloned()
+        };
+        if let Some(patch) = item.get("patch")
+            && let Some(if_match) = header(patch, "If-Match")
+        {
+            patches += 1;
+            assert_eq!(if_match["required"], true, "PATCH {path}");
+            assert!(patch["responses"]["428"].is_object(), "PATCH {path}");
+            assert!(patch["responses"]["412"].is_object(), "PATCH {path}");
+        }
+        if let Some(get) = item.get("get")
+            && get["responses"]["200"]["headers"]["ETag"].is_object()
+        {
+            gets += 1;
+            assert!(header(get, "If-None-Match").is_some(), "GET {path}");
+            assert!(get["responses"]["304"].is_object(), "GET {path}");
+        }
+    }
+    assert!(patches >= 4 && gets >= 4, "{patches} PATCH, {gets} GET");
+}

@@ -27,12 +27,7 @@ async fn a_stranger_on_the_list(app: &TestApp, office: &str, email: &str, phone:
     // Unlinked again: the subscription is nobody's customer record now.
     let path = format!("/api/v1/uniikkilista/subscriptions/{subscription}");
     let unlinked = app
-        .send_json(
-            Method::PATCH,
-            &path,
-            Some(office),
-            &json!({"customer_id": null}),
-        )
+        .patch_json(&path, Some(office), &json!({"customer_id": null}))
         .await;
     assert_eq!(unlinked.status, 200, "{}", unlinked.text());
     let notice = json!({"topic": "cancellation_slots", "text": {"fi": "Vieraan viesti"}});
@@ -251,7 +246,7 @@ async fn an_erasure_racing_updates_leaves_nothing_written(app: TestApp) {
             .collect();
         let patches = bodies
             .iter()
-            .map(|body| app.send_json(Method::PATCH, &path, Some(&office), body));
+            .map(|body| app.patch_json(&path, Some(&office), body));
         let (erasure_path, reason) = (
             format!("{path}/erasure"),
             json!({"preview": false, "reason": "kilpa"}),

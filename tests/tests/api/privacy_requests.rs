@@ -70,10 +70,7 @@ async fn admins_register_move_extend_and_audit_requests(app: TestApp) {
         let token = admin.access_token.clone();
         let path = path.clone();
         let app = &app;
-        async move {
-            app.send_json(Method::PATCH, &path, Some(&token), &body)
-                .await
-        }
+        async move { app.patch_json(&path, Some(&token), &body).await }
     };
 
     patch(json!({"status": "completed"}))

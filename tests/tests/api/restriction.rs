@@ -54,8 +54,7 @@ async fn a_restricted_customer_is_kept_but_not_processed_until_lifted(app: TestA
         (Some(true), Some("Kiistää tietojen oikeellisuuden"))
     );
     let change = app
-        .send_json(
-            Method::PATCH,
+        .patch_json(
             &format!("/api/v1/customers/{customer}"),
             Some(&office.access_token),
             &json!({"first_name": "Muutettu"}),
@@ -93,8 +92,7 @@ async fn a_restricted_customer_is_kept_but_not_processed_until_lifted(app: TestA
         .json();
     assert_eq!(sent["messages"], 1);
     assert_eq!(
-        app.send_json(
-            Method::PATCH,
+        app.patch_json(
             &format!("/api/v1/customers/{customer}"),
             Some(&office.access_token),
             &json!({"first_name": "Muutettu"})

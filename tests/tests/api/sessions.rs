@@ -9,9 +9,7 @@ use tests::{PASSWORD, TestApp, on_both_backends};
 
 async fn patch_staff(app: &TestApp, admin: &str, id: uuid::Uuid, body: serde_json::Value) {
     let path = format!("/api/v1/staff/{id}");
-    let reply = app
-        .send_json(Method::PATCH, &path, Some(admin), &body)
-        .await;
+    let reply = app.patch_json(&path, Some(admin), &body).await;
     assert_eq!(reply.status, 200, "{}", reply.text());
 }
 

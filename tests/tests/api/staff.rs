@@ -161,7 +161,7 @@ async fn the_last_active_admin_cannot_be_demoted_or_deactivated(app: TestApp) {
     let path = format!("/api/v1/staff/{}", admin.account_id);
     for change in [json!({"active": false}), json!({"role": "office"})] {
         let reply = app
-            .send_json(Method::PATCH, &path, Some(&admin.access_token), &change)
+            .patch_json(&path, Some(&admin.access_token), &change)
             .await;
         reply.problem(409, "https://api.uniikkiaani.fi/problems/conflict");
     }
@@ -174,12 +174,7 @@ async fn the_last_active_admin_cannot_be_demoted_or_deactivated(app: TestApp) {
         201
     );
     let reply = app
-        .send_json(
-            Method::PATCH,
-            &path,
-            Some(&admin.access_token),
-            &json!({"role": "office"}),
-        )
+        .patch_json(&path, Some(&admin.access_token), &json!({"role": "office"}))
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text());
 }

@@ -450,8 +450,7 @@ async fn staff_filter_subscriptions_and_link_them_to_customers(app: TestApp) {
         items["items"][0]["id"].as_str().unwrap()
     );
     let linked = app
-        .send_json(
-            Method::PATCH,
+        .patch_json(
             &path,
             Some(&office.access_token),
             &json!({"customer_id": customer}),
@@ -461,7 +460,7 @@ async fn staff_filter_subscriptions_and_link_them_to_customers(app: TestApp) {
     assert_eq!(list(&format!("customer_id={customer}")).await, 1);
     let unknown = json!({"customer_id": uuid::Uuid::now_v7()});
     let reply = app
-        .send_json(Method::PATCH, &path, Some(&office.access_token), &unknown)
+        .patch_json(&path, Some(&office.access_token), &unknown)
         .await;
     assert_eq!(
         reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed")["errors"][0]["field"],

@@ -90,6 +90,8 @@ catalogue! {
         "The change cannot be made in the current state: a duplicate email, a restricted customer, a request already closed. `detail` says which; `existing_id` names the existing resource where there is one.";
     PreconditionFailed = "precondition-failed", 412, "The resource has changed since you read it",
         "`If-Match` named a version that is no longer current. Fetch the resource again, reapply the change and retry with its new `ETag`.";
+    PreconditionRequired = "precondition-required", 428, "Send If-Match with the version you read",
+        "A change to a versioned resource needs `If-Match` with the `ETag` you read, so it cannot overwrite a change you never saw. `If-Match: *` changes whatever is current.";
     PayloadTooLarge = "payload-too-large", 413, "The request body is too large",
         "The body exceeds the server's size limit; `detail` gives the limit.";
     UnsupportedMediaType = "unsupported-media-type", 415, "The request body must be application/json",

@@ -61,6 +61,10 @@ pub enum ApiError {
     /// `If-Match` named a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
+    /// A change to a versioned resource came without `If-Match`: it could overwrite a change
+    /// the client never saw.
+    #[error("precondition required")]
+    PreconditionRequired,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     /// The database cannot be reached or the pool is exhausted; worth retrying.
@@ -88,6 +92,7 @@ impl ApiError {
             Self::Conflict { .. } => ProblemType::Conflict,
             Self::IdempotencyKeyReused => ProblemType::IdempotencyKeyReused,
             Self::PreconditionFailed => ProblemType::PreconditionFailed,
+            Self::PreconditionRequired => ProblemType::PreconditionRequired,
             Self::TooManyRequests { .. } => ProblemType::TooManyRequests,
             Self::Unavailable { .. } => ProblemType::ServiceUnavailable,
             Self::Internal(_) => ProblemType::InternalError,
@@ -114,6 +119,10 @@ impl ApiError {
             Self::PreconditionFailed => {
                 Some("fetch the resource again and retry with its current ETag".to_owned())
             }
+            Self::PreconditionRequired => Some(
+                "send If-Match with the ETag you read (or `*` to change whatever is current)"
+                    .to_owned(),
+            ),
             Self::TooManyRequests { retry_after_secs } | Self::Unavailable { retry_after_secs } => {
                 Some(format!("retry after {retry_after_secs} seconds"))
             }
@@ -232,6 +241,7 @@ mod tests {
             ),
             (ApiError::IdempotencyKeyReused, 422),
             (ApiError::PreconditionFailed, 412),
+            (ApiError::PreconditionRequired, 428),
             (
                 ApiError::TooManyRequests {
                     retry_after_secs: 1,

@@ -1,5 +1,6 @@
 //! Cross-cutting behaviour every response gets.
 
+pub mod conditional;
 mod cors;
 pub mod idempotency;
 mod observe;
@@ -8,6 +9,7 @@ pub(crate) mod refused;
 pub mod route;
 mod security_headers;
 
+pub use conditional::conditional_get;
 pub use cors::cors;
 pub use idempotency::idempotency;
 pub use observe::observe;

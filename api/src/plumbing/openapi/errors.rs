@@ -94,6 +94,18 @@ const IDEMPOTENCY_KEY_IN_FLIGHT: ProblemResponse = ProblemResponse {
     description: "A request with this `Idempotency-Key` is still being handled; retry shortly",
     header: None,
 };
+const PRECONDITION_FAILED: ProblemResponse = ProblemResponse {
+    name: "PreconditionFailed",
+    status: "412",
+    description: "`If-Match` names a version that is no longer current; read it again",
+    header: None,
+};
+const PRECONDITION_REQUIRED: ProblemResponse = ProblemResponse {
+    name: "PreconditionRequired",
+    status: "428",
+    description: "`If-Match` is missing: send the ETag you read, or `*`",
+    header: None,
+};
 const INTERNAL: ProblemResponse = ProblemResponse {
     name: "InternalError",
     status: "500",
@@ -111,7 +123,7 @@ const UNAVAILABLE: ProblemResponse = ProblemResponse {
     )),
 };
 
-const ALL: [&ProblemResponse; 12] = [
+const ALL: [&ProblemResponse; 14] = [
     &BAD_REQUEST,
     &UNAUTHORIZED,
     &FORBIDDEN,
@@ -122,6 +134,8 @@ const ALL: [&ProblemResponse; 12] = [
     &UNPROCESSABLE,
     &TOO_MANY_REQUESTS,
     &IDEMPOTENCY_KEY_IN_FLIGHT,
+    &PRECONDITION_FAILED,
+    &PRECONDITION_REQUIRED,
     &INTERNAL,
     &UNAVAILABLE,
 ];
@@ -158,6 +172,10 @@ fn applicable(operation: &Operation, touches_database: bool) -> Vec<&'static Pro
             RefOr::Ref(_) => false,
         })
     };
+    let has_if_match = operation.parameters.iter().flatten().any(|p| {
+        matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header
+            && p.name.eq_ignore_ascii_case("If-Match"))
+    });
     let secured = operation
         .security
         .as_ref()
@@ -190,6 +208,9 @@ fn applicable(operation: &Operation, touches_database: bool) -> Vec<&'static Pro
     }
     if declares_idempotency_key(operation) {
         out.push(&IDEMPOTENCY_KEY_IN_FLIGHT);
+    }
+    if has_if_match {
+        out.extend([&PRECONDITION_FAILED, &PRECONDITION_REQUIRED]);
     }
     out
 }

@@ -1,6 +1,7 @@
 //! The OpenAPI contract, built from the code. `uniikki openapi` prints it; the committed
 //! `openapi.yaml` must equal it (a test fails when they drift).
 
+mod conditional;
 mod errors;
 mod idempotency;
 mod optional_bodies;
@@ -51,6 +52,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     pages::reference_page_items(&mut doc);
     optional_bodies::document_optional_bodies(&mut doc);
+    conditional::document_conditional_gets(&mut doc);
     idempotency::document_idempotency_keys(&mut doc);
     text::document_text_rule(&mut doc);
     errors::document_problem_responses(&mut doc);

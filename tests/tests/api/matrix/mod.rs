@@ -310,6 +310,9 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
                 );
             }
             let reply = match (&body, token) {
+                (Some(body), token) if row.method == Method::PATCH => {
+                    app.patch_json(&row.path, token.as_deref(), body).await
+                }
                 (Some(body), token) => {
                     app.send_json(row.method.clone(), &row.path, token.as_deref(), body)
                         .await
