@@ -177,7 +177,7 @@ pub async fn list(
             )?)
         })
         .await?;
-    Ok(page(rows, limit, |c| c.id.to_string(), view))
+    Ok(page(rows, limit, |c| c.id, view))
 }
 
 /// Applies `patch` to the customer `id` and checks the result whole. `expected_version`

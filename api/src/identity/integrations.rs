@@ -151,12 +151,7 @@ pub async fn list(
         Ok(integrations::list(conn, after, limit + 1)?)
     })
     .await?;
-    Ok(page(
-        rows,
-        limit,
-        |i| i.id.to_string(),
-        IntegrationView::from,
-    ))
+    Ok(page(rows, limit, |i| i.id, IntegrationView::from))
 }
 
 pub async fn revoke(state: &AppState, caller: Caller, id: Uuid) -> Result<(), ApiError> {

@@ -171,7 +171,7 @@ pub async fn list(
             Ok(accounts::list(conn, &filter, after, limit + 1)?)
         })
         .await?;
-    Ok(page(rows, limit, |a| a.id.to_string(), StaffMember::from))
+    Ok(page(rows, limit, |a| a.id, StaffMember::from))
 }
 
 pub async fn update(

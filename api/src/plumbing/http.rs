@@ -18,14 +18,16 @@ pub fn etag(version: i64) -> String {
 }
 
 /// The version an `If-Match` header names, `None` for `*` (whatever is current). A change
-/// without the header is 428; a value that names no version can match nothing, so it is 412.
+/// without the header is 428, one with bytes no header may hold 400; a value that names no
+/// version can match nothing, so it is 412.
 pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Err(ApiError::PreconditionRequired);
     };
+    // Visible ASCII only (RFC 9110 §8.8.3); other bytes are a malformed header, not a version.
     let value = value
         .to_str()
-        .map_err(|_| ApiError::PreconditionFailed)?
+        .map_err(|_| invalid_parameter("If-Match", "must be an ETag like \"3\", or *"))?
         .trim();
     if value == "*" {
         return Ok(None);
@@ -88,6 +90,7 @@ pub struct PageQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }
 
@@ -102,16 +105,53 @@ pub fn page_limit(limit: Option<u32>) -> Result<i64, ApiError> {
     }
 }
 
+/// What a list's cursor holds: the key of the last row of a page, as bytes. Every string the
+/// contract's pattern for a cursor allows decodes to a key, so a well-formed cursor is never
+/// refused for its form (only, where the list resolves it, for naming nothing).
+pub trait CursorKey: Sized {
+    /// The cursor's form in the contract: the canonical base64url (no padding) of the bytes.
+    const PATTERN: &'static str;
+    fn to_bytes(&self) -> Vec<u8>;
+    fn from_bytes(bytes: &[u8]) -> Option<Self>;
+}
+
+/// An id: its 16 bytes, 22 characters.
+impl CursorKey for uuid::Uuid {
+    const PATTERN: &'static str = UUID_CURSOR;
+    fn to_bytes(&self) -> Vec<u8> {
+        self.as_bytes().to_vec()
+    }
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        Self::from_slice(bytes).ok()
+    }
+}
+
+/// A sequence number: its 8 bytes big-endian, 11 characters.
+impl CursorKey for i64 {
+    const PATTERN: &'static str = SEQUENCE_CURSOR;
+    fn to_bytes(&self) -> Vec<u8> {
+        self.to_be_bytes().to_vec()
+    }
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        <[u8; 8]>::try_from(bytes).ok().map(Self::from_be_bytes)
+    }
+}
+
+/// The form of a cursor over ids (for `#[param(pattern = ...)]`, which takes a literal; a test
+/// keeps the literals equal to these).
+pub const UUID_CURSOR: &str = "^[A-Za-z0-9_-]{21}[AQgw]$";
+/// The form of a cursor over sequence numbers.
+pub const SEQUENCE_CURSOR: &str = "^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$";
+
 /// The position an opaque cursor stands for.
-pub fn decode_cursor<T: std::str::FromStr>(cursor: Option<&str>) -> Result<Option<T>, ApiError> {
+pub fn decode_cursor<K: CursorKey>(cursor: Option<&str>) -> Result<Option<K>, ApiError> {
     let Some(cursor) = cursor else {
         return Ok(None);
     };
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.parse().ok())
+        .and_then(|bytes| K::from_bytes(&bytes))
         .map(Some)
         .ok_or_else(unknown_cursor)
 }
@@ -122,16 +162,19 @@ pub fn unknown_cursor() -> ApiError {
 }
 
 /// Builds a page from up to `limit + 1` rows: the extra row only tells that there is more.
-pub fn page<R, T>(
+pub fn page<R, T, K: CursorKey>(
     mut rows: Vec<R>,
     limit: i64,
-    key: impl Fn(&R) -> String,
+    key: impl Fn(&R) -> K,
     map: impl Fn(R) -> T,
 ) -> Page<T> {
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next_cursor = more
-        .then(|| rows.last().map(|r| URL_SAFE_NO_PAD.encode(key(r))))
+        .then(|| {
+            rows.last()
+                .map(|r| URL_SAFE_NO_PAD.encode(key(r).to_bytes()))
+        })
         .flatten();
     Page {
         items: rows.into_iter().map(map).collect(),
@@ -153,13 +196,11 @@ mod tests {
 
     #[test]
     fn pages_carry_a_cursor_only_when_there_is_more() {
-        let full = page((1..=3).collect::<Vec<i64>>(), 2, ToString::to_string, |n| {
-            n * 10
-        });
+        let full = page((1..=3).collect::<Vec<i64>>(), 2, |n| *n, |n| n * 10);
         assert_eq!(full.items, [10, 20]);
         let cursor = full.next_cursor.expect("more rows");
         assert_eq!(decode_cursor::<i64>(Some(&cursor)).unwrap(), Some(2));
-        let last = page(vec![1_i64, 2], 2, ToString::to_string, |n| n);
+        let last = page(vec![1_i64, 2], 2, |n| *n, |n| n);
         assert!(last.next_cursor.is_none());
     }
 
@@ -170,5 +211,45 @@ mod tests {
         assert_eq!(page_limit(None).unwrap(), 50);
         assert!(decode_cursor::<i64>(Some("!!!")).is_err());
         assert!(decode_cursor::<uuid::Uuid>(Some(&URL_SAFE_NO_PAD.encode("12"))).is_err());
+    }
+
+    /// Every cursor the server gives out has the contract's form, and every string of that
+    /// form decodes: the form is the canonical base64url of a key's bytes, nothing else.
+    #[test]
+    fn cursors_have_the_documented_form_and_every_such_form_decodes() {
+        let form = |pattern: &str| {
+            let inner = pattern.trim_start_matches('^').trim_end_matches('$');
+            let (run, last) = inner.split_once('}').unwrap();
+            let length: usize = run.rsplit('{').next().unwrap().parse().unwrap();
+            let last: Vec<char> = last.trim_matches(['[', ']']).chars().collect();
+            (length, last)
+        };
+        let (run, last) = form(UUID_CURSOR);
+        for id in [uuid::Uuid::nil(), uuid::Uuid::max(), uuid::Uuid::now_v7()] {
+            let cursor = URL_SAFE_NO_PAD.encode(id.to_bytes());
+            assert_eq!(cursor.len(), run + 1, "{cursor}");
+            assert!(last.contains(&cursor.chars().last().unwrap()), "{cursor}");
+        }
+        for end in &last {
+            let cursor = format!("{}{end}", "_".repeat(run));
+            assert!(
+                decode_cursor::<uuid::Uuid>(Some(&cursor))
+                    .unwrap()
+                    .is_some()
+            );
+        }
+        let (run, last) = form(SEQUENCE_CURSOR);
+        for seq in [0_i64, 1, i64::MAX, -1] {
+            let cursor = URL_SAFE_NO_PAD.encode(seq.to_bytes());
+            assert_eq!(cursor.len(), run + 1, "{cursor}");
+            assert!(last.contains(&cursor.chars().last().unwrap()), "{cursor}");
+        }
+        for end in &last {
+            let cursor = format!("{}{end}", "-".repeat(run));
+            assert!(
+                decode_cursor::<i64>(Some(&cursor)).unwrap().is_some(),
+                "{cursor}"
+            );
+        }
     }
 }

@@ -112,6 +112,7 @@ pub struct RequestQuery {
     pub customer_id: Option<Uuid>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }
 
@@ -215,7 +216,7 @@ pub async fn list_own(
         )?)
     })
     .await?;
-    Ok(page(rows, limit, |r| r.id.to_string(), view))
+    Ok(page(rows, limit, |r| r.id, view))
 }
 
 /// One of the caller's own requests; another person's is not found.
@@ -252,7 +253,7 @@ pub async fn list(
             Ok(store::list(conn, &filter, after, limit + 1)?)
         })
         .await?;
-    Ok(page(rows, limit, |r| r.id.to_string(), view))
+    Ok(page(rows, limit, |r| r.id, view))
 }
 
 pub async fn get(state: &AppState, caller: Caller, id: Uuid) -> Result<RequestView, ApiError> {

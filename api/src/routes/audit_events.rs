@@ -32,6 +32,7 @@ pub struct AuditQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$")]
     pub cursor: Option<String>,
 }
 
@@ -108,12 +109,7 @@ pub async fn list_audit_events(
             Ok(audit::list(conn, &filter, before, limit + 1)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page(
-        rows,
-        limit,
-        |e| e.record.seq.to_string(),
-        AuditEventView::from,
-    )))
+    Ok(HttpResponse::Ok().json(page(rows, limit, |e| e.record.seq, AuditEventView::from)))
 }
 
 /// Registers this area's routes.

@@ -6,12 +6,13 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Action, Caller, Reader, RequestMeta};
-use crate::plumbing::error::ApiError;
+use crate::plumbing::error::{ApiError, FieldError};
 use crate::plumbing::extract::{BodyLimit, Json, read_limited};
 use crate::plumbing::http::{Page, decode_cursor, page_limit};
 use crate::plumbing::state::AppState;
 use crate::uniikkilista::dto::*;
 use crate::uniikkilista::{notice, signup, subscriptions};
+use domain::FieldCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Join UniikkiLista. Nothing is sent until each chosen channel is confirmed: a link by
@@ -82,6 +83,13 @@ pub async fn unsubscribe(
     let query = query.into_inner();
     let (token, scope) = match query.token {
         Some(token) => (token, query.scope),
+        None if body.is_empty() => {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "token",
+                FieldCode::Required,
+                "send the token from the message in the query string or in the body",
+            )]));
+        }
         None => {
             let is_json = req
                 .mime_type()

@@ -35,12 +35,7 @@ pub async fn list(
             Ok(store::list(conn, &filter, after, limit + 1)?)
         })
         .await?;
-    Ok(page(
-        rows,
-        limit,
-        |r| r.id.to_string(),
-        SubscriptionView::from,
-    ))
+    Ok(page(rows, limit, |r| r.id, SubscriptionView::from))
 }
 
 pub async fn link_customer(

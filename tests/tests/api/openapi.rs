@@ -202,3 +202,26 @@ fn versioned_resources_document_their_preconditions() {
     }
     assert!(patches >= 4 && gets >= 4, "{patches} PATCH, {gets} GET");
 }
+
+/// Every list states its cursor's form, one of the forms the server decodes (the literals in
+/// the routes' attributes are the constants of `plumbing::http`).
+#[test]
+fn every_cursor_parameter_states_a_form_the_server_decodes() {
+    use api::plumbing::http::{SEQUENCE_CURSOR, UUID_CURSOR};
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
+    let mut lists = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get") else { continue };
+        for parameter in get["parameters"].as_array().into_iter().flatten() {
+            if parameter["name"] == "cursor" {
+                lists += 1;
+                let pattern = parameter["schema"]["pattern"].as_str().unwrap_or_default();
+                assert!(
+                    [UUID_CURSOR, SEQUENCE_CURSOR].contains(&pattern),
+                    "GET {path}: {pattern}"
+                );
+            }
+        }
+    }
+    assert!(lists >= 7, "{lists}");
+}

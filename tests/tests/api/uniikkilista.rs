@@ -405,6 +405,19 @@ async fn the_token_in_a_message_unsubscribes_its_channel_and_no_notice_follows(a
         415,
         "https://api.uniikkiaani.fi/problems/unsupported-media-type",
     );
+    let nothing = TestApp::send(
+        app.request(Method::POST, "/api/v1/uniikkilista/unsubscribe?scope=all"),
+        None,
+    )
+    .await;
+    let problem = nothing.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
+    assert_eq!(
+        (
+            problem["errors"][0]["field"].as_str(),
+            problem["errors"][0]["code"].as_str()
+        ),
+        (Some("token"), Some("required"))
+    );
 }
 
 async fn staff_filter_subscriptions_and_link_them_to_customers(app: TestApp) {

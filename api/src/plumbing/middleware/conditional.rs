@@ -5,6 +5,8 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
+
+use crate::plumbing::http::invalid_parameter;
 use actix_web::{Error, HttpResponse};
 
 /// Serves `HEAD` through the `GET` route, and `304` for a `GET` whose `ETag` the client has.
@@ -17,11 +19,17 @@ pub async fn conditional_get(
         req.head_mut().method = Method::GET;
     }
     let is_get = req.method() == Method::GET;
-    let has = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let has = match req.headers().get(header::IF_NONE_MATCH) {
+        None => None,
+        // Visible ASCII only (RFC 9110 §8.8.3): anything else names no ETag this API gave out.
+        Some(value) => match value.to_str() {
+            Ok(text) => Some(text.to_owned()),
+            Err(_) => {
+                let error = invalid_parameter("If-None-Match", "must be ETags like \"3\"");
+                return Ok(super::refused::refused(req, error));
+            }
+        },
+    };
     let response = next.call(req).await?.map_into_boxed_body();
     let unchanged = is_get
         && response.status() == StatusCode::OK

@@ -190,7 +190,7 @@ fn applicable(operation: &Operation, touches_database: bool) -> Vec<&'static Pro
             &UNPROCESSABLE,
         ]);
     }
-    if has_parameter(ParameterIn::Query) {
+    if has_parameter(ParameterIn::Query) || has_parameter(ParameterIn::Header) {
         out.push(&BAD_REQUEST);
     }
     if has_parameter(ParameterIn::Path) {
