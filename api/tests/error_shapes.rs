@@ -9,7 +9,7 @@ use api::plumbing::middleware::observe;
 use serde::Deserialize;
 use validator::Validate;
 
-#[derive(Debug, Deserialize, Validate)]
+#[derive(Debug, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Probe {
     #[validate(length(min = 2, message = "must be at least 2 characters"))]

@@ -62,8 +62,10 @@ pub struct Question {
     pub text: String,
     #[serde(default)]
     pub required: bool,
-    /// The choices of a choice question; empty otherwise.
+    /// The choices of a choice question (2 to 20, distinct, 1 to 100 characters each); empty
+    /// otherwise.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub options: Vec<String>,
 }
 

@@ -15,11 +15,15 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"street": "Lehmustie 4", "postal_code": "11910", "city": "Riihimäki", "country": "FI"}))]
 pub struct AddressDto {
+    #[schema(min_length = 1, max_length = 200)]
     pub street: String,
     /// Five digits in Finland.
+    #[schema(pattern = r"^[A-Za-z0-9 -]{2,12}$")]
     pub postal_code: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub city: String,
     /// ISO 3166-1 alpha-2, e.g. `FI`.
+    #[schema(pattern = r"^\s*[A-Za-z]{2}\s*$")]
     pub country: String,
 }
 
@@ -28,8 +32,11 @@ pub struct AddressDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Matti Meikäläinen", "email": "matti@example.fi", "phone": "+358401234567"}))]
 pub struct GuardianDto {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    #[schema(max_length = 254, pattern = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")]
     pub email: Option<String>,
+    #[schema(max_length = 32, pattern = r"^[+0-9 ().-]+$")]
     pub phone: Option<String>,
 }
 
@@ -136,10 +143,14 @@ impl From<StaffSource> for Source {
     "guardian": {"name": "Matti Meikäläinen", "phone": "040 765 4321"}
 }))]
 pub struct NewCustomer {
+    #[schema(min_length = 1, max_length = 100)]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub last_name: String,
+    #[schema(max_length = 254, pattern = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")]
     pub email: Option<String>,
     /// Any common form; stored as E.164 (`040 123 4567` → `+358401234567`).
+    #[schema(max_length = 32, pattern = r"^[+0-9 ().-]+$")]
     pub phone: Option<String>,
     pub address: Option<AddressDto>,
     pub birth_date: Option<NaiveDate>,
@@ -156,13 +167,15 @@ pub struct NewCustomer {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"phone": "+358 40 111 2222", "address": null}))]
 pub struct CustomerPatch {
+    #[schema(min_length = 1, max_length = 100)]
     pub first_name: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub last_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254, pattern = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 32, pattern = r"^[+0-9 ().-]+$")]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<AddressDto>)]

@@ -81,7 +81,9 @@ impl From<Account> for StaffMember {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "liisa.laulaja@uniikkiaani.fi", "display_name": "Liisa Laulaja", "role": "teacher"}))]
 pub struct NewStaffMember {
+    #[schema(max_length = 254, pattern = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")]
     pub email: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: String,
     pub role: StaffRole,
 }
@@ -91,6 +93,7 @@ pub struct NewStaffMember {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]
 pub struct StaffChanges {
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
     pub role: Option<StaffRole>,
     pub active: Option<bool>,

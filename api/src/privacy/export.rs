@@ -9,7 +9,7 @@ use domain::audit::{ActorKind, AuditAction};
 use persistence::audit::{self, AuditFilter};
 use persistence::customers::Customer;
 use persistence::export::{Subject, rows};
-use persistence::privacy_map::{Category, TABLES};
+use persistence::privacy_map::Category;
 use persistence::{AnyConnection, customers, integrations};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -38,8 +38,7 @@ pub struct ExportDocument {
     /// Processors keeping data outside the EU/EEA; empty when there are none.
     pub transfers_outside_eea: Vec<Recipient>,
     pub rights: Vec<&'static str>,
-    /// Table name → the person's rows. Secrets (password and token hashes) are never included.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = super::export_data::schema)]
     pub data: BTreeMap<&'static str, Vec<Box<RawValue>>>,
     /// When staff or integrations consulted the person's data, and for what purpose.
     pub consultations: Vec<Consultation>,
@@ -90,10 +89,7 @@ fn build(
     let subject = subject_of(customer);
     let mut data = BTreeMap::new();
     let mut processing = Vec::new();
-    for table in TABLES
-        .iter()
-        .filter(|t| t.is_personal() && !t.links.is_empty())
-    {
+    for table in super::export_data::exported_tables() {
         let found = rows(conn, table, &subject)?;
         if found.is_empty() {
             continue;

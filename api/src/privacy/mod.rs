@@ -5,6 +5,7 @@ pub mod consents;
 pub mod controller;
 pub mod erasure;
 pub mod export;
+pub mod export_data;
 pub mod notice;
 pub mod records;
 pub mod requests;

@@ -70,6 +70,7 @@ pub struct Me {
     tag = "auth",
     operation_id = "login",
     security(()),
+    extensions(("x-rate-limit" = json!("login"))),
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
@@ -138,6 +139,7 @@ pub async fn logout(
     tag = "auth",
     operation_id = "change_password",
     security(("bearer_jwt" = [])),
+    extensions(("x-rate-limit" = json!("login"))),
     request_body = PasswordChangeRequest,
     responses(
         (status = 200, description = "Password changed; a fresh session", body = TokenResponse),

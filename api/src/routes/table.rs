@@ -3,7 +3,7 @@
 //! `Idempotency-Key` parameter when it honours one, and `x-rate-limit` when the public rate
 //! limit applies. The middleware asks this table, so no list of paths is kept by hand.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use actix_web::dev::{ResourceDef, ServiceRequest};
 use actix_web::http::Method;
@@ -11,8 +11,10 @@ use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::{OpenApi, RefOr};
 
 use crate::plumbing::middleware::idempotency::KEY_HEADER;
+use crate::plumbing::middleware::rate_limit::Policy;
 
-/// The extension a rate-limited operation declares (`extensions(("x-rate-limit" = json!("public")))`).
+/// The extension a rate-limited operation declares, naming its policy
+/// (`extensions(("x-rate-limit" = json!("public")))`, or `"login"`).
 pub const RATE_LIMIT_EXTENSION: &str = "x-rate-limit";
 
 /// The documented routes.
@@ -21,8 +23,8 @@ pub struct RouteTable {
     methods: Vec<(ResourceDef, Vec<String>)>,
     /// `(method, route pattern)` of the operations that declare `Idempotency-Key`.
     idempotent: HashSet<(Method, String)>,
-    /// `(method, route pattern)` of the operations that declare `x-rate-limit`.
-    rate_limited: HashSet<(Method, String)>,
+    /// `(method, route pattern)` of the operations that declare `x-rate-limit`, with its policy.
+    rate_limited: HashMap<(Method, String), Policy>,
 }
 
 impl RouteTable {
@@ -36,8 +38,8 @@ impl RouteTable {
                 if declares_idempotency_key(operation) {
                     table.idempotent.insert(key.clone());
                 }
-                if declares_rate_limit(operation) {
-                    table.rate_limited.insert(key);
+                if let Some(policy) = rate_limit_of(operation) {
+                    table.rate_limited.insert(key, policy);
                 }
             }
             table
@@ -60,9 +62,19 @@ impl RouteTable {
         Self::declared(&self.idempotent, req)
     }
 
-    /// Whether the public rate limit applies to the operation `req` is for.
-    pub fn rate_limited(&self, req: &ServiceRequest) -> bool {
-        Self::declared(&self.rate_limited, req)
+    /// The rate limit the operation `req` is for is under, if any.
+    pub fn rate_limit(&self, req: &ServiceRequest) -> Option<Policy> {
+        if !self
+            .rate_limited
+            .keys()
+            .any(|(method, _)| method == req.method())
+        {
+            return None;
+        }
+        let pattern = crate::plumbing::middleware::route::pattern_of(req)?;
+        self.rate_limited
+            .get(&(req.method().clone(), pattern))
+            .copied()
     }
 
     /// The method is compared first: finding the route pattern walks the router again, and the
@@ -107,7 +119,18 @@ pub fn declares_idempotency_key(operation: &Operation) -> bool {
     })
 }
 
-/// Whether `operation` declares the public rate limit.
+/// The rate limit `operation` declares it is under. An unknown policy name is a mistake in the
+/// code, found by the contract tests (every declared name must parse).
+pub fn rate_limit_of(operation: &Operation) -> Option<Policy> {
+    operation
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get(RATE_LIMIT_EXTENSION))
+        .and_then(|v| v.as_str())
+        .and_then(Policy::parse)
+}
+
+/// Whether `operation` declares a rate limit at all.
 pub fn declares_rate_limit(operation: &Operation) -> bool {
     operation
         .extensions

@@ -86,9 +86,80 @@ pub struct NewResponse {
     pub version: Option<i32>,
     /// Staff only: the customer these answers are from.
     pub customer_id: Option<Uuid>,
-    /// Question id → answer: text, an option, a list of options, or 1–5.
-    #[schema(value_type = Object)]
+    /// Question id → answer: text, an option, a list of options, or 1–5 (as the question's
+    /// kind asks); `null` or absent leaves an optional question unanswered.
+    #[schema(value_type = BTreeMap<String, AnswerOrSkipped>)]
     pub answers: BTreeMap<String, Value>,
+}
+
+/// One answer, its shape set by the question's kind: `text` and `single_choice` take a string,
+/// `multiple_choice` a list of distinct options, `scale` a whole number from 1 to 5. Only the
+/// contract's description: answers are checked against their form by `domain::survey`.
+pub struct AnswerValue;
+
+impl utoipa::PartialSchema for AnswerValue {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        let text = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(domain::survey::MAX_TEXT_ANSWER))
+            .description(Some(
+                "A `text` answer, or the option a `single_choice` question chose.",
+            ));
+        let scale = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(1))
+            .maximum(Some(5))
+            .description(Some("A `scale` answer."));
+        let option = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(100));
+        let choices = ArrayBuilder::new()
+            .items(option)
+            .max_items(Some(20))
+            .unique_items(true)
+            .description(Some("The options a `multiple_choice` question chose."));
+        OneOfBuilder::new()
+            .item(text)
+            .item(scale)
+            .item(choices)
+            .description(Some(
+                "One answer; its shape is set by the question's `kind`.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for AnswerValue {}
+
+/// An answer, or `null` for an optional question left unanswered.
+pub struct AnswerOrSkipped;
+
+impl utoipa::PartialSchema for AnswerOrSkipped {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name(AnswerValue::name()))
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .into()
+    }
+}
+
+impl ToSchema for AnswerOrSkipped {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push((AnswerValue::name().into(), AnswerValue::schema()));
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -97,7 +168,8 @@ pub struct ResponseView {
     pub survey_id: Uuid,
     pub version: i32,
     pub customer_id: Uuid,
-    #[schema(value_type = Object)]
+    /// Question id → the answer given; unanswered optional questions are absent.
+    #[schema(value_type = BTreeMap<String, AnswerValue>)]
     pub answers: BTreeMap<String, Value>,
     /// The account that entered the answers (the customer, or staff for them).
     pub submitted_by: Uuid,

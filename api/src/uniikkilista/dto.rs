@@ -63,12 +63,16 @@ impl From<TopicName> for Topic {
     "topics": ["cancellation_slots"], "privacy_notice_version": "2026-11-25", "language": "fi"
 }))]
 pub struct SubscribeRequest {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub guardian_name: Option<String>,
     #[schema(maximum = 120)]
     #[validate(range(max = 120, message = "must be between 0 and 120"))]
     pub age: u8,
+    #[schema(max_length = 254, pattern = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")]
     pub email: Option<String>,
+    #[schema(max_length = 32, pattern = r"^[+0-9 ().-]+$")]
     pub phone: Option<String>,
     #[schema(min_items = 1, max_items = 2)]
     #[validate(length(min = 1, max = 2, message = "choose email, sms or both"))]

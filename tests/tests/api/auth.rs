@@ -204,15 +204,26 @@ async fn the_password_policy_names_the_broken_rule(app: TestApp) {
 
 async fn repeated_failures_are_throttled_with_a_growing_retry_after(app: TestApp) {
     let session = app.session_as(Role::Office).await;
+    let policy = "\"login\";q=5;w=900, \"login-address\";q=30;w=900";
     for _ in 0..5 {
-        app.login(&session.email, "a wrong password here")
-            .await
-            .problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
+        let failed = app.login(&session.email, "a wrong password here").await;
+        failed.problem(401, "https://api.uniikkiaani.fi/problems/unauthorized");
+        assert_eq!(failed.header("ratelimit-policy"), Some(policy));
+        assert_eq!(
+            failed.header("ratelimit"),
+            None,
+            "how many failures are left is never told"
+        );
     }
     let throttled = app.login(&session.email, PASSWORD).await;
     throttled.problem(429, "https://api.uniikkiaani.fi/problems/too-many-requests");
     let first_wait: u64 = throttled.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=2).contains(&first_wait), "{first_wait}");
+    assert_eq!(throttled.header("ratelimit-policy"), Some(policy));
+    assert_eq!(
+        throttled.header("ratelimit"),
+        Some(format!("\"login\";r=0;t={first_wait}").as_str())
+    );
 
     for _ in 0..5 {
         app.login("nobody.here@example.fi", "a wrong password here")

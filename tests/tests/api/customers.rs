@@ -113,7 +113,7 @@ async fn bad_input_is_422_naming_each_field_and_changes_nothing(app: TestApp) {
             "impossible date",
             with("birth_date", json!("2020-02-30")),
             "birth_date",
-            "invalid_value",
+            "invalid_format",
         ),
         (
             "bad postal code",

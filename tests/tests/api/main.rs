@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod conditional;
 mod consents;
+mod contract_rules;
 mod cors;
 mod customers;
 mod delivery;

@@ -107,8 +107,8 @@ fn every_reference_in_the_document_resolves() {
     }
 }
 
-/// The public writes, and only they, declare the rate limit (the declaration is what makes the
-/// limiter act), and each documents its 429.
+/// The public writes and the password checks, and only they, declare a rate limit (the
+/// declaration is what makes the limiter act), and each documents its 429.
 #[test]
 fn every_rate_limited_operation_documents_429() {
     let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
@@ -116,19 +116,21 @@ fn every_rate_limited_operation_documents_429() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             if operation.get("x-rate-limit").is_some() {
-                assert_eq!(operation["x-rate-limit"], "public");
+                let policy = operation["x-rate-limit"].as_str().unwrap();
                 let responses = &operation["responses"];
                 assert!(responses.get("429").is_some(), "{method} {path} lacks 429");
-                limited.push(format!("{method} {path}"));
+                limited.push(format!("{policy}: {method} {path}"));
             }
         }
     }
     assert_eq!(
         limited,
         [
-            "post /api/v1/uniikkilista/confirm",
-            "post /api/v1/uniikkilista/subscriptions",
-            "post /api/v1/uniikkilista/unsubscribe",
+            "login: post /api/v1/auth/login",
+            "login: post /api/v1/auth/password",
+            "public: post /api/v1/uniikkilista/confirm",
+            "public: post /api/v1/uniikkilista/subscriptions",
+            "public: post /api/v1/uniikkilista/unsubscribe",
         ]
     );
 }

@@ -149,17 +149,40 @@ async fn answers_are_checked_against_the_version_they_answer(app: TestApp) {
     let id = create_form(&app, &office.access_token).await;
     let customer_id = create_customer(&app, &office.access_token, "versio@example.fi").await;
     let path = format!("/api/v1/surveys/{id}/responses");
-    let bad = json!({"customer_id": customer_id, "answers": {"goals": ["Laulu"], "experience": 6, "extra": true}});
+    let fields_of = |problem: &serde_json::Value| -> Vec<(String, String)> {
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    // Answers of a shape no question takes are refused by the contract's schema, every one named.
+    let misshapen =
+        json!({"customer_id": customer_id, "answers": {"experience": 6, "extra": true}});
+    let problem = app
+        .post_json(&path, Some(&office.access_token), &misshapen)
+        .await
+        .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
+    assert_eq!(
+        fields_of(&problem),
+        [
+            ("answers.experience".to_owned(), "range".to_owned()),
+            ("answers.extra".to_owned(), "invalid_type".to_owned())
+        ]
+    );
+    // Well-shaped answers that do not fit this form are named in the form's order.
+    let bad = json!({"customer_id": customer_id, "answers": {"goals": ["Laulu"], "experience": "kolme", "extra": "x"}});
     let problem = app
         .post_json(&path, Some(&office.access_token), &bad)
         .await
         .problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields: Vec<String> = fields_of(&problem).into_iter().map(|(f, _)| f).collect();
     assert_eq!(
         fields,
         ["answers.extra", "answers.goals", "answers.experience"],

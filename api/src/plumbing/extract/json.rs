@@ -10,8 +10,10 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
+use super::schema;
 use super::strict::{self, Strict};
 use crate::plumbing::error::{ApiError, FieldError};
 
@@ -39,7 +41,7 @@ pub struct Json<T>(pub T);
 
 impl<T> FromRequest for Json<T>
 where
-    T: DeserializeOwned + Validate + 'static,
+    T: DeserializeOwned + ToSchema + Validate + 'static,
 {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -104,14 +106,20 @@ fn check_headers(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
 }
 
 /// Parses with the path of the offending field. Syntax errors are 400; well-formed JSON of the
-/// wrong shape (an array for an object included), or holding a control character, is 422 with
-/// the field named. Every string is composed to NFC before the request type sees it.
-pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+/// wrong shape (an array for an object included), holding a control character, or breaking a
+/// rule of `T`'s schema in the contract is 422 naming every field at fault. Every string is
+/// composed to NFC before the schema and the request type see it.
+pub fn parse<T: DeserializeOwned + ToSchema>(body: &[u8]) -> Result<T, ApiError> {
     let mut tree: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
-    let unprintable = strict::clean(&mut tree);
-    if !unprintable.is_empty() {
-        return Err(ApiError::Validation(unprintable));
+    let mut errors = strict::clean(&mut tree);
+    for fault in schema::faults(&T::name(), &tree) {
+        if !errors.iter().any(|e| e.field == fault.field) {
+            errors.push(fault);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
     }
     serde_path_to_error::deserialize(Strict(&tree)).map_err(|error| {
         let path = error.path().to_string();
@@ -201,7 +209,7 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
-    #[derive(Debug, Deserialize, Validate)]
+    #[derive(Debug, Deserialize, Validate, utoipa::ToSchema)]
     #[serde(deny_unknown_fields)]
     struct Body {
         #[validate(length(min = 1, max = 5, message = "must be 1 to 5 characters"))]
@@ -210,7 +218,7 @@ mod tests {
         address: Option<Address>,
     }
 
-    #[derive(Debug, Deserialize, Validate)]
+    #[derive(Debug, Deserialize, Validate, utoipa::ToSchema)]
     #[serde(deny_unknown_fields)]
     struct Address {
         #[validate(length(equal = 5, message = "must be 5 digits"))]
@@ -296,7 +304,7 @@ mod strict_tests {
     use super::*;
     use serde::Deserialize;
 
-    #[derive(Debug, Deserialize, PartialEq)]
+    #[derive(Debug, Deserialize, PartialEq, utoipa::ToSchema)]
     #[serde(deny_unknown_fields)]
     struct Login {
         email: String,
@@ -306,7 +314,7 @@ mod strict_tests {
         kind: Option<Kind>,
     }
 
-    #[derive(Debug, Deserialize, PartialEq)]
+    #[derive(Debug, Deserialize, PartialEq, utoipa::ToSchema)]
     #[serde(rename_all = "snake_case")]
     enum Kind {
         Staff,

@@ -1,6 +1,7 @@
 //! Request extractors that turn every malformed input into a problem response.
 
 mod json;
+pub(crate) mod schema;
 mod strict;
 
 pub(crate) use json::read_limited;

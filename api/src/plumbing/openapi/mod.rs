@@ -3,6 +3,7 @@
 
 mod conditional;
 mod errors;
+mod headers;
 mod idempotency;
 mod optional_bodies;
 mod pages;
@@ -56,6 +57,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     idempotency::document_idempotency_keys(&mut doc);
     text::document_text_rule(&mut doc);
     errors::document_problem_responses(&mut doc);
+    headers::document_response_headers(&mut doc);
     doc
 }
 

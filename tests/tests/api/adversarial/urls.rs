@@ -104,7 +104,7 @@ on_both_backends!(
 );
 
 /// Each rate-limited operation shares its allowance with its encoded spellings, and the 429
-/// carries the security headers and CORS like every other answer.
+/// carries the security headers and CORS like every other answer, and the RateLimit fields.
 #[actix_web::test]
 async fn the_rate_limit_holds_for_encoded_paths() {
     const ORIGIN: &str = "https://oma.uniikkiaani.fi";
@@ -119,9 +119,8 @@ async fn the_rate_limit_holds_for_encoded_paths() {
         .into_iter()
         .filter(|op| {
             let method = op.method.as_str().to_ascii_lowercase();
-            document["paths"][&op.template][method]
-                .get("x-rate-limit")
-                .is_some()
+            document["paths"][&op.template][method].get("x-rate-limit")
+                == Some(&serde_json::json!("public"))
         })
         .collect();
     assert_eq!(limited.len(), 3, "the public UniikkiLista writes");
@@ -141,6 +140,17 @@ async fn the_rate_limit_holds_for_encoded_paths() {
         assert_eq!(
             reply.header("access-control-allow-origin"),
             Some(ORIGIN),
+            "{op}"
+        );
+        let retry_after = reply.header("retry-after").expect("Retry-After");
+        assert_eq!(
+            reply.header("ratelimit-policy"),
+            Some("\"public\";q=1;w=60"),
+            "{op}"
+        );
+        assert_eq!(
+            reply.header("ratelimit"),
+            Some(format!("\"public\";r=0;t={retry_after}").as_str()),
             "{op}"
         );
     }

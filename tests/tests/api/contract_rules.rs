@@ -1,0 +1,125 @@
+//! The contract's rules and the server's agree: a sample of bodies, each judged by an
+//! independent JSON Schema validator (boon) against the schema the served contract gives the
+//! operation's body, and sent to the server. What the contract refuses the server refuses with
+//! a 422 naming every field at fault; what the contract accepts the server accepts.
+
+use actix_web::http::Method;
+use domain::Role;
+use serde_json::{Value, json};
+use tests::{TestApp, on_both_backends};
+
+/// The contract's verdict on `body` for the operation's request body.
+fn contract_accepts(contract: &Value, path: &str, method: &str, body: &Value) -> bool {
+    let reference = contract["paths"][path][method]["requestBody"]["content"]["application/json"]
+        ["schema"]["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{method} {path} takes a body by reference"));
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.set_default_draft(boon::Draft::V2020_12);
+    compiler.enable_format_assertions();
+    compiler
+        .add_resource("urn:uniikki:contract", contract.clone())
+        .unwrap();
+    let index = compiler
+        .compile(&format!("urn:uniikki:contract{reference}"), &mut schemas)
+        .unwrap_or_else(|e| panic!("{reference} compiles: {e}"));
+    schemas.validate(body, index).is_ok()
+}
+
+fn long(n: usize) -> String {
+    "a".repeat(n)
+}
+
+async fn contract_and_server_agree_on_every_sample(app: TestApp) {
+    let contract = app.get("/api-docs/openapi.json").await.json();
+    let office = app.session_as(Role::Office).await;
+    let customer = |extra: Value| {
+        let mut body = json!({"first_name": "Aino", "last_name": "Laulaja"});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let mut unique = 0;
+    let mut email = || {
+        unique += 1;
+        format!("sample{unique}@example.fi")
+    };
+    let samples: Vec<(&str, Value, &[&str])> = vec![
+        ("valid", customer(json!({"email": email()})), &[]),
+        (
+            "valid, every field",
+            customer(
+                json!({"email": email(), "phone": "040 123 4567", "birth_date": "1990-05-01",
+                "language": "sv", "address": {"street": "Lehmustie 4", "postal_code": "11910",
+                "city": "Riihimäki", "country": "FI"}}),
+            ),
+            &[],
+        ),
+        (
+            "longest names",
+            customer(json!({"first_name": long(100), "last_name": long(100), "email": email()})),
+            &[],
+        ),
+        (
+            "names one too long, bad email, letters in phone, unknown field",
+            customer(json!({"first_name": long(101), "last_name": long(101),
+                "email": "not-an-address", "phone": "call me", "role": "admin"})),
+            &["email", "first_name", "last_name", "phone", "role"],
+        ),
+        (
+            "missing and mistyped",
+            json!({"last_name": 5, "birth_date": "1990-02-30", "language": "de"}),
+            &["birth_date", "first_name", "language", "last_name"],
+        ),
+        (
+            "address parts",
+            customer(
+                json!({"email": email(), "address": {"street": "", "postal_code": "1",
+                "country": "Finland"}}),
+            ),
+            &[
+                "address.city",
+                "address.country",
+                "address.postal_code",
+                "address.street",
+            ],
+        ),
+        ("not an object", json!(["Aino", "Laulaja"]), &["body"]),
+    ];
+    for (case, body, faults) in samples {
+        let accepts = contract_accepts(&contract, "/api/v1/customers", "post", &body);
+        assert_eq!(accepts, faults.is_empty(), "{case}: the contract's verdict");
+        let reply = app
+            .post_json("/api/v1/customers", Some(&office.access_token), &body)
+            .await;
+        if accepts {
+            assert_eq!(reply.status, 201, "{case}: {}", reply.text());
+        } else {
+            let problem =
+                reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
+            let mut named: Vec<&str> = problem["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["field"].as_str().unwrap())
+                .collect();
+            named.sort_unstable();
+            assert_eq!(named, faults, "{case}: {problem}");
+        }
+    }
+    let listed = app.authed(
+        Method::GET,
+        "/api/v1/customers?limit=200",
+        &office.access_token,
+    );
+    let page = TestApp::send(listed, None).await.json();
+    assert_eq!(
+        page["items"].as_array().unwrap().len(),
+        3,
+        "only the accepted samples were stored"
+    );
+}
+
+on_both_backends!(contract_and_server_agree_on_every_sample);
