@@ -123,6 +123,14 @@ pub fn age_on(birth_date: NaiveDate, today: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
+/// The latest birth date of an adult on `today`: anyone born after it is a minor. Lets a
+/// database compare birth dates without computing ages.
+pub fn adult_born_by(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_sub_months(chrono::Months::new(12 * ADULT_AGE))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 /// The language a person is served in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -158,6 +166,24 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_adult_cut_off_agrees_with_age_on_every_day_of_a_leap_span() {
+        let mut today = date(2027, 12, 20);
+        while today < date(2029, 3, 10) {
+            let cut_off = adult_born_by(today);
+            let mut born = date(2009, 12, 1);
+            while born < date(2011, 4, 1) {
+                assert_eq!(
+                    born > cut_off,
+                    is_minor(age_on(born, today)),
+                    "born {born}, today {today}"
+                );
+                born = born.succ_opt().unwrap();
+            }
+            today = today.succ_opt().unwrap();
+        }
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum Bind {
     Id(DbUuid),
     Text(String),
     Int(i64),
+    Time(crate::sql_types::DbTime),
+    Date(chrono::NaiveDate),
 }
 
 enum Part {
@@ -68,6 +70,12 @@ impl QueryFragment<MultiBackend> for RawQuery {
                 }
                 Part::Value(Bind::Text(text)) => out.push_bind_param::<Text, _>(text)?,
                 Part::Value(Bind::Int(n)) => out.push_bind_param::<BigInt, _>(n)?,
+                Part::Value(Bind::Time(t)) => {
+                    out.push_bind_param::<crate::sql_types::UtcTimestamp, _>(t)?;
+                }
+                Part::Value(Bind::Date(d)) => {
+                    out.push_bind_param::<diesel::sql_types::Date, _>(d)?;
+                }
             }
         }
         Ok(())

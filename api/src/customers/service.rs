@@ -150,6 +150,7 @@ pub async fn list(
     state: &AppState,
     reader: Reader,
     q: Option<String>,
+    filter: customers::Filter,
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Page<CustomerView>, ApiError> {
@@ -172,6 +173,7 @@ pub async fn list(
                 conn,
                 scope,
                 search.as_ref(),
+                &filter,
                 after.as_ref(),
                 limit + 1,
             )?)

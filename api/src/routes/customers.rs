@@ -2,6 +2,10 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use chrono::{DateTime, Utc};
+use domain::customer::Source;
+use domain::person::Language;
+use persistence::customers::Filter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -24,6 +28,19 @@ pub struct CustomerQuery {
     /// the phone number (`040 12`). Case and Finnish letters are handled alike everywhere.
     #[param(max_length = 200)]
     pub q: Option<String>,
+    /// Only customers whose processing is restricted (`true`) or is not (`false`).
+    pub restricted: Option<bool>,
+    /// Only customers with a login (`true`) or without one (`false`).
+    pub has_account: Option<bool>,
+    /// Only minors, under 18 today (`true`), or only those who are not (`false`, birth date
+    /// unknown included).
+    pub minor: Option<bool>,
+    /// Only customers who use this language.
+    pub language: Option<Language>,
+    /// Only customers who came to the register this way.
+    pub source: Option<Source>,
+    /// Only customers changed at or after this time (for syncing a local copy).
+    pub updated_since: Option<DateTime<Utc>>,
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -95,7 +112,21 @@ pub async fn list_customers(
         ));
     }
     let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
-    Ok(HttpResponse::Ok().json(service::list(&state, caller, query.q, after, limit).await?))
+    let filter = Filter {
+        restricted: query.restricted,
+        has_account: query.has_account,
+        minor: query.minor.map(|minor| {
+            (
+                minor,
+                domain::person::adult_born_by(Utc::now().date_naive()),
+            )
+        }),
+        language: query.language.map(Language::as_str),
+        source: query.source.map(Source::as_str),
+        updated_since: query.updated_since,
+    };
+    let page = service::list(&state, caller, query.q, filter, after, limit).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Read a customer. Every read is recorded in the audit log.

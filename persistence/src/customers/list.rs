@@ -6,7 +6,7 @@ use super::{Customer, CustomerScope, Row};
 use crate::connection::{AnyConnection, BackendKind};
 use crate::error::DbError;
 use crate::raw_sql::{Bind, RawQuery};
-use crate::sql_types::DbUuid;
+use crate::sql_types::{DbTime, DbUuid};
 use domain::PhoneNumber;
 use domain::customer::name_key;
 
@@ -51,7 +51,83 @@ impl Search {
     }
 }
 
-/// One page in (last name, first name, id) order, after `after`, matching `search`.
+/// Conditions a staff list narrows customers by; each `None` leaves the list as it is.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Only customers whose processing is (or is not) restricted.
+    pub restricted: Option<bool>,
+    /// Only customers with (or without) a login.
+    pub has_account: Option<bool>,
+    /// Only minors (`true`: born after this date) or only those who are not (`false`: born on
+    /// or before it, or birth date unknown). The date is today 18 years ago.
+    pub minor: Option<(bool, chrono::NaiveDate)>,
+    /// `fi`, `sv` or `en`.
+    pub language: Option<&'static str>,
+    /// How the customer came to the register (`staff`, `calendar`, `webshop`, `self`).
+    pub source: Option<&'static str>,
+    /// Changed at or after this time.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Filter {
+    /// Appends each condition after `glue`; returns the glue for the next one.
+    fn write_conditions(&self, query: &mut RawQuery, mut glue: &'static str) -> &'static str {
+        let mut and = |query: &mut RawQuery, sql: &str| {
+            query.sql(glue).sql(sql.to_owned());
+            glue = " AND ";
+        };
+        if let Some(restricted) = self.restricted {
+            and(
+                query,
+                if restricted {
+                    "restricted_at IS NOT NULL"
+                } else {
+                    "restricted_at IS NULL"
+                },
+            );
+        }
+        if let Some(has_account) = self.has_account {
+            and(
+                query,
+                if has_account {
+                    "account_id IS NOT NULL"
+                } else {
+                    "account_id IS NULL"
+                },
+            );
+        }
+        if let Some((minor, adult_born_by)) = self.minor {
+            and(
+                query,
+                if minor {
+                    "birth_date > "
+                } else {
+                    "(birth_date IS NULL OR birth_date <= "
+                },
+            );
+            query.bind(Bind::Date(adult_born_by));
+            if !minor {
+                query.sql(")");
+            }
+        }
+        if let Some(language) = self.language {
+            and(query, "language = ");
+            query.bind(Bind::Text(language.to_owned()));
+        }
+        if let Some(source) = self.source {
+            and(query, "source = ");
+            query.bind(Bind::Text(source.to_owned()));
+        }
+        if let Some(since) = self.updated_since {
+            and(query, "updated_at >= ");
+            query.bind(Bind::Time(DbTime::new(since)));
+        }
+        glue
+    }
+}
+
+/// One page in (last name, first name, id) order, after `after`, matching `search` and
+/// `filter`.
 ///
 /// A search is one select per way a customer can match (last name, first name, email, phone),
 /// each ordered and limited on its own so that its own index answers it in order or nearly so;
@@ -64,11 +140,12 @@ pub fn list(
     conn: &mut AnyConnection,
     scope: CustomerScope,
     search: Option<&Search>,
+    filter: &Filter,
     after: Option<&SortKey>,
     limit: i64,
 ) -> Result<Vec<Customer>, DbError> {
     let Some(search) = search else {
-        return customers_of(select(scope, None, after, limit).load::<Row>(conn)?);
+        return customers_of(select(scope, None, filter, after, limit).load::<Row>(conn)?);
     };
     let ways = ways(search);
     if ways.is_empty() {
@@ -76,7 +153,7 @@ pub fn list(
     }
     let selects = ways
         .iter()
-        .map(|way| select(scope, Some(way), after, limit));
+        .map(|way| select(scope, Some(way), filter, after, limit));
     let rows = match conn.kind() {
         BackendKind::Postgres => {
             let mut union = RawQuery::default();
@@ -111,12 +188,14 @@ fn customers_of(rows: Vec<Row>) -> Result<Vec<Customer>, DbError> {
 fn select(
     scope: CustomerScope,
     way: Option<&Way<'_>>,
+    filter: &Filter,
     after: Option<&SortKey>,
     limit: i64,
 ) -> RawQuery {
     let mut query = RawQuery::default();
     query.sql("SELECT * FROM customers");
-    let mut glue = scope.write_condition(&mut query, " WHERE ");
+    let glue = scope.write_condition(&mut query, " WHERE ");
+    let mut glue = filter.write_conditions(&mut query, glue);
     if let Some(way) = way {
         query.sql(glue);
         way.write_condition(&mut query);

@@ -3,7 +3,7 @@
 mod list;
 mod scope;
 
-pub use list::{Search, SortKey, list};
+pub use list::{Filter, Search, SortKey, list};
 pub use scope::CustomerScope;
 
 use chrono::{DateTime, NaiveDate, Utc};

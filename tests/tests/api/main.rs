@@ -8,6 +8,7 @@ mod conditional;
 mod consents;
 mod contract_rules;
 mod cors;
+mod customer_filters;
 mod customers;
 mod delivery;
 mod erasure;
