@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod pages;
 pub mod plumbing;
 pub mod privacy;
+pub mod redoc;
 pub mod request_context;
 pub mod routes;
 pub mod settings;

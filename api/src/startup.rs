@@ -126,6 +126,7 @@ impl Application {
                 )
                 .service(web::redirect("/docs", "/docs/"))
                 .configure(crate::pages::configure)
+                .configure(crate::redoc::configure)
                 .default_service(web::to(unmatched_route))
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(rate_limit))

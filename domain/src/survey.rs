@@ -55,7 +55,7 @@ pub enum QuestionKind {
     "required": true, "options": ["Hengitys", "Korkeat äänet", "Esiintyminen"]}))]
 pub struct Question {
     /// Stable within the form across versions: `a-z`, `0-9`, `_`, at most 40 characters.
-    #[schema(pattern = "^[a-z0-9_]{1,40}$")]
+    #[schema(max_length = 40, pattern = "^[a-z0-9_]{1,40}$")]
     pub id: String,
     pub kind: QuestionKind,
     #[schema(min_length = 1, max_length = 500)]

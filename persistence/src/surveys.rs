@@ -134,9 +134,21 @@ pub fn find(
     }))
 }
 
-/// Every form at its current version, oldest first.
-pub fn list(conn: &mut AnyConnection) -> Result<Vec<Survey>, DbError> {
-    let ids: Vec<DbUuid> = s::table.select(s::id).order(s::id.asc()).load(conn)?;
+/// Up to `limit` forms at their current version, oldest first, after the form `after`.
+pub fn list(
+    conn: &mut AnyConnection,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Survey>, DbError> {
+    let mut query = s::table
+        .select(s::id)
+        .order(s::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(s::id.gt(DbUuid(after)));
+    }
+    let ids: Vec<DbUuid> = query.load(conn)?;
     ids.into_iter()
         .filter_map(|id| find(conn, id.0, None).transpose())
         .collect()
@@ -217,15 +229,24 @@ pub fn add_response(
         .and_then(from_row)
 }
 
-/// A customer's answers, newest first.
+/// Up to `limit` of a customer's answers, newest first (ids are time-ordered), older than the
+/// answer `before`.
 pub fn responses_of_customer(
     conn: &mut AnyConnection,
     customer_id: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
 ) -> Result<Vec<Response>, DbError> {
-    r::table
+    let mut query = r::table
         .filter(r::customer_id.eq(DbUuid(customer_id)))
-        .order(r::created_at.desc())
+        .order(r::id.desc())
+        .limit(limit)
         .select(RESPONSE_COLUMNS)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(r::id.lt(DbUuid(before)));
+    }
+    query
         .load::<ResponseRow>(conn)?
         .into_iter()
         .map(from_row)

@@ -18,12 +18,12 @@ pub struct AddressDto {
     #[schema(min_length = 1, max_length = 200)]
     pub street: String,
     /// Five digits in Finland.
-    #[schema(pattern = r"^[A-Za-z0-9 -]{2,12}$")]
+    #[schema(max_length = 12, pattern = r"^[A-Za-z0-9 -]{2,12}$")]
     pub postal_code: String,
     #[schema(min_length = 1, max_length = 100)]
     pub city: String,
     /// ISO 3166-1 alpha-2, e.g. `FI`.
-    #[schema(pattern = r"^\s*[A-Za-z]{2}\s*$")]
+    #[schema(max_length = 8, pattern = r"^\s*[A-Za-z]{2}\s*$")]
     pub country: String,
 }
 
@@ -45,13 +45,17 @@ pub struct GuardianDto {
 pub struct CustomerView {
     pub id: Uuid,
     #[schema(example = "Maija")]
+    #[schema(max_length = 100)]
     pub first_name: String,
     #[schema(example = "Meikäläinen")]
+    #[schema(max_length = 100)]
     pub last_name: String,
     #[schema(example = "maija.meikalainen@example.fi")]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     /// E.164.
     #[schema(example = "+358401234567")]
+    #[schema(max_length = 16)]
     pub phone: Option<String>,
     pub address: Option<AddressDto>,
     pub birth_date: Option<NaiveDate>,
@@ -67,6 +71,7 @@ pub struct CustomerView {
     pub has_account: bool,
     /// Processing is restricted (GDPR Art. 18): the data is kept but not used.
     pub restricted: bool,
+    #[schema(max_length = 1000)]
     pub restriction_reason: Option<String>,
     /// When the person was erased; the record is then an anonymous placeholder that no request
     /// can change (409).

@@ -42,6 +42,7 @@ pub struct NewIntegrationRequest {
     pub name: String,
     pub kind: IntegrationKind,
     /// What the key may do; defaults to the kind's own scope.
+    #[schema(max_items = 2)]
     pub scopes: Option<Vec<Scope>>,
     #[validate(nested)]
     pub processor: Processor,
@@ -51,12 +52,15 @@ pub struct NewIntegrationRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IntegrationView {
     pub id: Uuid,
+    #[schema(max_length = 200)]
     pub name: String,
     pub kind: IntegrationKind,
+    #[schema(max_items = 2)]
     pub scopes: Vec<Scope>,
     pub processor: Processor,
     /// The first characters of the API key, to tell keys apart.
     #[schema(example = "uk_3xV9aQ2")]
+    #[schema(max_length = 32)]
     pub key_prefix: String,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -90,8 +94,10 @@ pub struct CreatedIntegration {
     #[serde(flatten)]
     pub integration: IntegrationView,
     /// Send as `Authorization: Bearer <api_key>`. Only a hash is kept: store it now.
+    #[schema(max_length = 128)]
     pub api_key: String,
     /// Signs the integration's webhooks (HMAC-SHA256). Store it now.
+    #[schema(max_length = 128)]
     pub webhook_secret: String,
 }
 

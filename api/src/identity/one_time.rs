@@ -14,6 +14,7 @@ use crate::settings::Settings;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OneTimePassword {
     #[schema(example = "7KQ4-M2XP-9TWD-HC3R")]
+    #[schema(max_length = 64)]
     pub one_time_password: String,
     pub expires_at: DateTime<Utc>,
 }

@@ -25,12 +25,15 @@ use crate::plumbing::state::AppState;
 }))]
 pub struct TokenResponse {
     /// Send as `Authorization: Bearer <access_token>`.
+    #[schema(max_length = 4096)]
     pub access_token: String,
     /// Always `Bearer`.
+    #[schema(max_length = 16)]
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     pub expires_in: u64,
     /// Exchange at `POST /api/v1/auth/refresh` for a new pair; usable once.
+    #[schema(max_length = 256)]
     pub refresh_token: String,
     /// True after logging in with a one-time password: only `POST /api/v1/auth/password` is
     /// allowed until the password is changed.

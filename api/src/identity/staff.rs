@@ -44,8 +44,10 @@ impl From<StaffRole> for Role {
 pub struct StaffMember {
     pub id: Uuid,
     #[schema(example = "liisa.laulaja@uniikkiaani.fi")]
+    #[schema(max_length = 254)]
     pub email: String,
     #[schema(example = "Liisa Laulaja")]
+    #[schema(max_length = 200)]
     pub display_name: String,
     pub role: Role,
     /// Deactivated accounts cannot log in; their sessions end at the next refresh.

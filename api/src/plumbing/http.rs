@@ -29,6 +29,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
         .to_str()
         .map_err(|_| invalid_parameter("If-Match", "must be an ETag like \"3\", or *"))?
         .trim();
+    at_most("If-Match", Some(value), MAX_PRECONDITION_LENGTH)?;
     if value == "*" {
         return Ok(None);
     }
@@ -90,7 +91,7 @@ pub struct PageQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", max_length = 22)]
     pub cursor: Option<String>,
 }
 
@@ -188,6 +189,22 @@ pub fn invalid_parameter(field: &str, message: &str) -> ApiError {
         FieldCode::InvalidFormat,
         message,
     )])
+}
+
+/// The longest `If-Match` / `If-None-Match` value read (a list of some forty ETags); the
+/// contract states it.
+pub const MAX_PRECONDITION_LENGTH: usize = 1024;
+
+/// Refuses a text parameter longer than `max` characters (the contract's `maxLength`) as 400.
+pub fn at_most(name: &str, value: Option<&str>, max: usize) -> Result<(), ApiError> {
+    if value.is_some_and(|v| v.chars().count() > max) {
+        return Err(ApiError::InvalidParameter(vec![FieldError::new(
+            name,
+            FieldCode::Length,
+            format!("must be at most {max} characters"),
+        )]));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

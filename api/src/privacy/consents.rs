@@ -128,6 +128,7 @@ pub struct ConsentRecord {
     pub granted: bool,
     pub source: ConsentOrigin,
     pub given_by: GivenBy,
+    #[schema(max_length = 50)]
     pub privacy_notice_version: String,
     pub recorded_by: Option<Uuid>,
     pub at: DateTime<Utc>,
@@ -161,8 +162,10 @@ pub struct ConsentState {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Consents {
+    #[schema(max_items = 100)]
     pub current: Vec<ConsentState>,
     /// Every change, oldest first; never overwritten.
+    #[schema(max_items = 1000)]
     pub history: Vec<ConsentRecord>,
 }
 

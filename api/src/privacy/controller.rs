@@ -6,10 +6,15 @@ use utoipa::ToSchema;
 /// The controller of the register (GDPR Art. 13–15).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Controller {
+    #[schema(max_length = 1000)]
     pub name: &'static str,
+    #[schema(max_length = 9)]
     pub business_id: &'static str,
+    #[schema(max_length = 1000)]
     pub address: &'static str,
+    #[schema(max_length = 32)]
     pub phone: &'static str,
+    #[schema(max_length = 254)]
     pub email: &'static str,
 }
 

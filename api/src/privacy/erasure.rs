@@ -35,8 +35,11 @@ pub struct ErasureRequest {
 pub struct ErasureReport {
     pub customer_id: Uuid,
     pub preview: bool,
+    #[schema(max_length = 1000)]
     pub reason: String,
+    #[schema(max_items = 100)]
     pub erased: Vec<ErasedPart>,
+    #[schema(max_items = 100)]
     pub retained: Vec<RetainedPart>,
     /// Open erasure requests of the person that this completed.
     pub completed_requests: usize,
@@ -44,17 +47,22 @@ pub struct ErasureReport {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErasedPart {
+    #[schema(max_length = 63)]
     pub table: &'static str,
     pub rows: usize,
     /// `deleted`, or `anonymised` (kept with every personal value removed).
     #[schema(example = "deleted")]
+    #[schema(max_length = 1000)]
     pub treatment: &'static str,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RetainedPart {
+    #[schema(max_length = 1000)]
     pub what: &'static str,
+    #[schema(max_length = 1000)]
     pub why: &'static str,
+    #[schema(max_length = 1000)]
     pub until: &'static str,
 }
 

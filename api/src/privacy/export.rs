@@ -27,16 +27,21 @@ use crate::plumbing::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportDocument {
     #[schema(example = "uniikki-export/1")]
+    #[schema(max_length = 32)]
     pub format: &'static str,
     pub generated_at: DateTime<Utc>,
     pub customer_id: Uuid,
     pub controller: Controller,
     /// Why each kind of data is processed, on what basis, from where and for how long.
+    #[schema(max_items = 100)]
     pub processing: Vec<Processing>,
     /// Who processes the data on the controller's behalf.
+    #[schema(max_items = 100)]
     pub recipients: Vec<Recipient>,
     /// Processors keeping data outside the EU/EEA; empty when there are none.
+    #[schema(max_items = 100)]
     pub transfers_outside_eea: Vec<Recipient>,
+    #[schema(max_items = 100)]
     pub rights: Vec<&'static str>,
     #[schema(schema_with = super::export_data::schema)]
     pub data: BTreeMap<&'static str, Vec<Box<RawValue>>>,
@@ -46,18 +51,27 @@ pub struct ExportDocument {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Processing {
+    #[schema(max_length = 63)]
     pub table: &'static str,
+    #[schema(max_length = 1000)]
     pub purpose: &'static str,
+    #[schema(max_length = 1000)]
     pub legal_basis: &'static str,
+    #[schema(max_length = 1000)]
     pub source: &'static str,
+    #[schema(max_length = 1000)]
     pub retention: &'static str,
+    #[schema(max_items = 100)]
     pub categories: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Recipient {
+    #[schema(max_length = 1000)]
     pub name: String,
+    #[schema(max_length = 1000)]
     pub company: String,
+    #[schema(max_length = 1000)]
     pub country: String,
     pub in_eea: bool,
 }
@@ -68,8 +82,10 @@ pub struct Consultation {
     /// Who read: a staff `account` or an `integration`.
     pub by: ActorKind,
     #[schema(example = "customer.read")]
+    #[schema(max_length = 64)]
     pub action: String,
     #[schema(example = "customer service")]
+    #[schema(max_length = 1000)]
     pub purpose: &'static str,
 }
 

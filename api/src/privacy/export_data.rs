@@ -9,6 +9,10 @@ use utoipa::openapi::schema::{
 };
 use utoipa::openapi::{RefOr, schema::SchemaType};
 
+/// No stored text is longer: every text arrived in a request body, and the largest body a
+/// server may be set to accept is 16 MiB (`UNIIKKI_MAX_BODY_BYTES`).
+const STORED_TEXT_MAX: usize = 16 * 1024 * 1024;
+
 /// The tables an export can hold rows of.
 pub fn exported_tables() -> impl Iterator<Item = &'static Table> {
     TABLES
@@ -45,7 +49,10 @@ fn row(table: &Table) -> ObjectBuilder {
         } else {
             SchemaType::from_iter([Type::String, Type::Integer, Type::Null])
         };
-        let value: RefOr<Schema> = ObjectBuilder::new().schema_type(kind).into();
+        let value: RefOr<Schema> = ObjectBuilder::new()
+            .schema_type(kind)
+            .max_length(Some(STORED_TEXT_MAX))
+            .into();
         row = row.property(column, value).required(column);
     }
     row

@@ -25,27 +25,41 @@ pub enum NoticeLanguage {
 pub struct PrivacyNotice {
     /// The edition; consents record it.
     #[schema(example = "2026-11-25")]
+    #[schema(max_length = 50)]
     pub version: &'static str,
     #[schema(example = "fi")]
+    #[schema(max_length = 2)]
     pub language: &'static str,
+    #[schema(max_length = 1000)]
     pub register: &'static str,
     pub controller: Controller,
+    #[schema(max_items = 100)]
     pub purposes: Vec<Purpose>,
+    #[schema(max_items = 100)]
     pub categories: Vec<&'static str>,
+    #[schema(max_items = 100)]
     pub sources: Vec<&'static str>,
     /// Processors acting for the controller, with where they keep the data.
+    #[schema(max_items = 100)]
     pub recipients: Vec<Recipient>,
     /// Processors outside the EU/EEA; empty means no transfers.
+    #[schema(max_items = 100)]
     pub transfers_outside_eea: Vec<Recipient>,
+    #[schema(max_length = 1000)]
     pub no_other_disclosures: &'static str,
+    #[schema(max_items = 100)]
     pub rights: Vec<&'static str>,
+    #[schema(max_length = 1000)]
     pub complaints: &'static str,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Purpose {
+    #[schema(max_length = 1000)]
     pub purpose: String,
+    #[schema(max_length = 1000)]
     pub legal_basis: &'static str,
+    #[schema(max_length = 1000)]
     pub retention: &'static str,
 }
 

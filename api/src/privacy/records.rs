@@ -12,22 +12,33 @@ use super::export::Recipient;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProcessingRecords {
     pub controller: Controller,
+    #[schema(max_items = 100)]
     pub activities: Vec<Activity>,
+    #[schema(max_items = 100)]
     pub data_subjects: Vec<&'static str>,
+    #[schema(max_items = 100)]
     pub processors: Vec<Recipient>,
     /// Processors outside the EU/EEA; empty means no transfers to third countries.
+    #[schema(max_items = 100)]
     pub transfers_outside_eea: Vec<Recipient>,
+    #[schema(max_items = 100)]
     pub security_measures: Vec<&'static str>,
 }
 
 /// One processing activity: a table of the map and what it holds.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Activity {
+    #[schema(max_length = 63)]
     pub table: &'static str,
+    #[schema(max_length = 1000)]
     pub purpose: &'static str,
+    #[schema(max_length = 1000)]
     pub legal_basis: &'static str,
+    #[schema(max_items = 100)]
     pub categories: Vec<&'static str>,
+    #[schema(max_length = 1000)]
     pub source: &'static str,
+    #[schema(max_length = 1000)]
     pub retention: &'static str,
 }
 

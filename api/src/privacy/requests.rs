@@ -71,13 +71,17 @@ pub struct RequestView {
     pub customer_id: Uuid,
     pub kind: RequestKind,
     pub status: RequestStatus,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     pub filed_by: FiledBy,
+    #[schema(max_length = 500)]
     pub identity_verification: Option<String>,
     pub received_at: DateTime<Utc>,
     /// The deadline: one calendar month after receipt, or later when extended.
     pub due_on: NaiveDate,
+    #[schema(max_length = 1000)]
     pub extension_reason: Option<String>,
+    #[schema(max_length = 1000)]
     pub resolution: Option<String>,
     /// Still open after its deadline.
     pub overdue: bool,
@@ -112,7 +116,7 @@ pub struct RequestQuery {
     pub customer_id: Option<Uuid>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", max_length = 22)]
     pub cursor: Option<String>,
 }
 

@@ -23,6 +23,7 @@ pub struct AuditQuery {
     /// Only entries about this person.
     pub subject_id: Option<Uuid>,
     /// Only this action, e.g. `staff.read`.
+    #[param(max_length = 64)]
     pub action: Option<String>,
     /// Entries at or after this time.
     pub from: Option<DateTime<Utc>>,
@@ -32,7 +33,7 @@ pub struct AuditQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$")]
+    #[param(pattern = "^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$", max_length = 11)]
     pub cursor: Option<String>,
 }
 
@@ -46,15 +47,21 @@ pub struct AuditEventView {
     pub actor_kind: ActorKind,
     pub actor_id: Option<Uuid>,
     #[schema(example = "staff.read")]
+    #[schema(max_length = 64)]
     pub action: String,
     #[schema(example = "account")]
+    #[schema(max_length = 64)]
     pub target_type: String,
+    #[schema(max_length = 64)]
     pub target_id: Option<String>,
     /// The person the data is about.
     pub subject_id: Option<Uuid>,
+    #[schema(max_length = 128)]
     pub request_id: Option<String>,
+    #[schema(max_length = 45)]
     pub client_ip: Option<String>,
     /// SHA-256 over this entry and the previous entry's hash.
+    #[schema(max_length = 64)]
     pub hash: String,
 }
 
@@ -82,7 +89,7 @@ impl From<AuditEvent> for AuditEventView {
 #[utoipa::path(
     tag = "audit",
     operation_id = "list_audit_events",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(AuditQuery),
     responses((status = 200, description = "One page of audit entries", body = Page<AuditEventView>))
 )]
@@ -95,6 +102,7 @@ pub async fn list_audit_events(
     caller.require(Action::ReadAuditLog)?;
     let limit = page_limit(query.limit)?;
     let query = query.into_inner();
+    crate::plumbing::http::at_most("action", query.action.as_deref(), 64)?;
     let before = decode_cursor::<i64>(query.cursor.as_deref())?;
     let filter = AuditFilter {
         actor_id: query.actor_id,

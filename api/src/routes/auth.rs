@@ -55,10 +55,12 @@ pub struct Me {
     pub id: Uuid,
     /// `account` for people, `integration` for API keys.
     #[schema(example = "account")]
+    #[schema(max_length = 32)]
     pub kind: &'static str,
     /// The account's role (accounts only).
     pub role: Option<Role>,
     /// The integration's scopes (integrations only).
+    #[schema(max_items = 2)]
     pub scopes: Vec<Scope>,
     /// True while the session may only change its one-time password.
     pub must_change_password: bool,
@@ -121,7 +123,7 @@ pub async fn refresh(
 #[utoipa::path(
     tag = "auth",
     operation_id = "logout",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     responses((status = 204, description = "Logged out"))
 )]
 #[post("/auth/logout")]
@@ -138,7 +140,7 @@ pub async fn logout(
 #[utoipa::path(
     tag = "auth",
     operation_id = "change_password",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     extensions(("x-rate-limit" = json!("login"))),
     request_body = PasswordChangeRequest,
     responses(
@@ -166,7 +168,7 @@ pub async fn change_password(
 #[utoipa::path(
     tag = "auth",
     operation_id = "get_me",
-    security(("bearer_jwt" = []), ("api_key" = [])),
+    security(("access_token" = []), ("integration_key" = [])),
     responses((status = 200, description = "The caller", body = Me))
 )]
 #[get("/auth/me")]

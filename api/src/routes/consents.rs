@@ -46,6 +46,7 @@ pub async fn get_privacy_notice(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NoticeVersion {
     #[schema(example = "2026-11-25")]
+    #[schema(max_length = 50)]
     pub version: String,
     pub published_at: chrono::DateTime<chrono::Utc>,
 }
@@ -53,6 +54,7 @@ pub struct NoticeVersion {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NoticeVersions {
     /// Newest first.
+    #[schema(max_items = 100)]
     pub items: Vec<NoticeVersion>,
 }
 
@@ -85,7 +87,7 @@ pub async fn list_privacy_notice_versions(
 #[utoipa::path(
     tag = "me",
     operation_id = "get_my_consents",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     responses((status = 200, description = "Your consents", body = Consents))
 )]
 #[get("/me/consents")]
@@ -101,7 +103,7 @@ pub async fn get_my_consents(
 #[utoipa::path(
     tag = "me",
     operation_id = "put_my_consent",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("purpose" = ConsentPurpose, Path, description = "What the consent is for")),
     request_body = ConsentChange,
     responses((status = 200, description = "Recorded; your consents now", body = Consents))
@@ -138,7 +140,7 @@ pub async fn put_my_consent(
 #[utoipa::path(
     tag = "customers",
     operation_id = "get_customer_consents",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     responses((status = 200, description = "The consents", body = Consents))
 )]
@@ -156,7 +158,7 @@ pub async fn get_customer_consents(
 #[utoipa::path(
     tag = "customers",
     operation_id = "put_customer_consent",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(
         ("id" = Uuid, Path, description = "Customer id"),
         ("purpose" = ConsentPurpose, Path, description = "What the consent is for")

@@ -45,7 +45,7 @@ pub struct CustomerQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", max_length = 22)]
     pub cursor: Option<String>,
 }
 
@@ -62,7 +62,7 @@ pub(crate) fn with_etag(
 #[utoipa::path(
     tag = "customers",
     operation_id = "create_customer",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewCustomer,
     responses(
@@ -93,7 +93,7 @@ pub async fn create_customer(
 #[utoipa::path(
     tag = "customers",
     operation_id = "list_customers",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(CustomerQuery),
     responses((status = 200, description = "One page of customers", body = Page<CustomerView>))
 )]
@@ -105,12 +105,7 @@ pub async fn list_customers(
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
     let query = query.into_inner();
-    if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(crate::plumbing::http::invalid_parameter(
-            "q",
-            "must be at most 200 characters",
-        ));
-    }
+    crate::plumbing::http::at_most("q", query.q.as_deref(), 200)?;
     let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
     let filter = Filter {
         restricted: query.restricted,
@@ -133,7 +128,7 @@ pub async fn list_customers(
 #[utoipa::path(
     tag = "customers",
     operation_id = "get_customer",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     responses((status = 200, description = "The customer", body = CustomerView,
         headers(("ETag" = String, description = "Version of the customer"))))
@@ -152,7 +147,7 @@ pub async fn get_customer(
 #[utoipa::path(
     tag = "customers",
     operation_id = "update_customer",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(
         ("id" = Uuid, Path, description = "Customer id"),
         ("If-Match" = String, Header, description = "The ETag of the version you read, or `*` for whatever is current; without it the change is 428")
@@ -186,7 +181,7 @@ pub async fn update_customer(
 #[utoipa::path(
     tag = "customers",
     operation_id = "issue_customer_one_time_password",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     responses(
         (status = 200, description = "The one-time password", body = OneTimePassword),
@@ -219,7 +214,7 @@ pub struct RestrictionRequest {
 #[utoipa::path(
     tag = "privacy",
     operation_id = "restrict_customer",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     request_body = RestrictionRequest,
     responses((status = 200, description = "Restricted", body = CustomerView))
@@ -241,7 +236,7 @@ pub async fn restrict_customer(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "lift_customer_restriction",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     responses((status = 200, description = "Lifted", body = CustomerView))
 )]

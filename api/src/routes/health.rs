@@ -17,6 +17,7 @@ const READINESS_WAIT: Duration = Duration::from_secs(1);
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthStatus {
     #[schema(example = "ok")]
+    #[schema(max_length = 32)]
     pub status: &'static str,
 }
 

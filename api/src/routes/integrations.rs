@@ -19,7 +19,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 #[utoipa::path(
     tag = "integrations",
     operation_id = "create_integration",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     request_body = NewIntegrationRequest,
     responses((status = 201, description = "Created, with its secrets", body = CreatedIntegration,
         headers(("Location" = String, description = "URL of the integration"))))
@@ -44,7 +44,7 @@ pub async fn create_integration(
 #[utoipa::path(
     tag = "integrations",
     operation_id = "list_integrations",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(PageQuery),
     responses((status = 200, description = "One page of integrations", body = Page<IntegrationView>))
 )]
@@ -64,7 +64,7 @@ pub async fn list_integrations(
 #[utoipa::path(
     tag = "integrations",
     operation_id = "revoke_integration",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Integration id")),
     responses((status = 204, description = "Revoked"))
 )]

@@ -16,7 +16,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 #[utoipa::path(
     tag = "me",
     operation_id = "get_my_profile",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     responses(
         (status = 200, description = "Your details", body = CustomerView,
             headers(("ETag" = String, description = "Version of your details"))),
@@ -35,7 +35,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 #[utoipa::path(
     tag = "me",
     operation_id = "update_my_profile",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("If-Match" = String, Header, description = "The ETag of the version you read, or `*` for whatever is current; without it the change is 428")),
     request_body = CustomerPatch,
     responses(

@@ -31,7 +31,7 @@ fn download(document: &ExportDocument) -> HttpResponse {
 #[utoipa::path(
     tag = "privacy",
     operation_id = "export_customer",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     responses((status = 200, description = "The export", body = ExportDocument))
 )]
@@ -51,7 +51,7 @@ pub async fn export_customer(
 #[utoipa::path(
     tag = "me",
     operation_id = "export_my_data",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     responses((status = 200, description = "Your export", body = ExportDocument))
 )]
 #[get("/me/export")]
@@ -67,7 +67,7 @@ pub async fn export_me(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "get_processing_records",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     responses((status = 200, description = "The record", body = ProcessingRecords))
 )]
 #[get("/processing-records")]
@@ -86,7 +86,7 @@ pub async fn get_processing_records(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "erase_customer",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     request_body = ErasureRequest,
     responses(

@@ -28,7 +28,7 @@ fn created(view: &RequestView, location: &str) -> HttpResponse {
 #[utoipa::path(
     tag = "me",
     operation_id = "create_my_privacy_request",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = OwnRequest,
     responses((status = 201, description = "Received", body = RequestView,
@@ -51,7 +51,7 @@ pub async fn create_my_privacy_request(
 #[utoipa::path(
     tag = "me",
     operation_id = "list_my_privacy_requests",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(PageQuery),
     responses((status = 200, description = "Your requests", body = Page<RequestView>))
 )]
@@ -70,7 +70,7 @@ pub async fn list_my_privacy_requests(
 #[utoipa::path(
     tag = "me",
     operation_id = "get_my_privacy_request",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Request id")),
     responses((status = 200, description = "The request", body = RequestView,
         headers(("ETag" = String, description = "Version of the request"))))
@@ -92,7 +92,7 @@ pub async fn get_my_privacy_request(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "create_privacy_request",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = StaffRequest,
     responses((status = 201, description = "Received", body = RequestView,
@@ -116,7 +116,7 @@ pub async fn create_privacy_request(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "list_privacy_requests",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(RequestQuery),
     responses((status = 200, description = "One page of requests", body = Page<RequestView>))
 )]
@@ -137,7 +137,7 @@ pub async fn list_privacy_requests(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "get_privacy_request",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Request id")),
     responses((status = 200, description = "The request", body = RequestView,
         headers(("ETag" = String, description = "Version of the request"))))
@@ -160,7 +160,7 @@ pub async fn get_privacy_request(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "update_privacy_request",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(
         ("id" = Uuid, Path, description = "Request id"),
         ("If-Match" = String, Header, description = "The ETag of the version you read, or `*` for whatever is current; without it the change is 428")

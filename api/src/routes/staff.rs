@@ -28,7 +28,7 @@ pub struct StaffQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", max_length = 22)]
     pub cursor: Option<String>,
 }
 
@@ -42,7 +42,7 @@ fn with_etag(mut response: actix_web::HttpResponseBuilder, member: &StaffMember)
 #[utoipa::path(
     tag = "staff",
     operation_id = "create_staff",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewStaffMember,
     responses(
@@ -70,7 +70,7 @@ pub async fn create_staff(
 #[utoipa::path(
     tag = "staff",
     operation_id = "list_staff",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(StaffQuery),
     responses((status = 200, description = "One page of staff accounts", body = Page<StaffMember>))
 )]
@@ -96,7 +96,7 @@ pub async fn list_staff(
 #[utoipa::path(
     tag = "staff",
     operation_id = "get_staff",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses((status = 200, description = "The account", body = StaffMember,
         headers(("ETag" = String, description = "Version of the account"))))
@@ -117,7 +117,7 @@ pub async fn get_staff(
 #[utoipa::path(
     tag = "staff",
     operation_id = "update_staff",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(
         ("id" = Uuid, Path, description = "Account id"),
         ("If-Match" = String, Header, description = "The ETag of the version you read, or `*` for whatever is current; without it the change is 428")
@@ -151,7 +151,7 @@ pub async fn update_staff(
 #[utoipa::path(
     tag = "staff",
     operation_id = "issue_staff_one_time_password",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses((status = 200, description = "The one-time password", body = OneTimePassword))
 )]

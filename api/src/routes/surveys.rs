@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::auth::{Action, Caller, Reader, policy};
 use crate::plumbing::error::ApiError;
 use crate::plumbing::extract::Json;
+use crate::plumbing::http::{Page, PageQuery, decode_cursor, page_limit};
 use crate::plumbing::state::AppState;
 use crate::surveys::dto::*;
 use crate::surveys::service;
@@ -16,7 +17,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 #[utoipa::path(
     tag = "surveys",
     operation_id = "create_survey",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewSurvey,
     responses((status = 201, description = "Created", body = SurveyView,
@@ -39,7 +40,7 @@ pub async fn create_survey(
 #[utoipa::path(
     tag = "surveys",
     operation_id = "create_survey_version",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Survey id"), crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewVersion,
     responses((status = 201, description = "The new version", body = SurveyView))
@@ -60,23 +61,27 @@ pub async fn create_survey_version(
 #[utoipa::path(
     tag = "surveys",
     operation_id = "list_surveys",
-    security(("bearer_jwt" = [])),
-    responses((status = 200, description = "The forms", body = SurveyList))
+    security(("access_token" = [])),
+    params(PageQuery),
+    responses((status = 200, description = "One page of forms, oldest first", body = Page<SurveyView>))
 )]
 #[get("/surveys")]
 pub async fn list_surveys(
     state: web::Data<AppState>,
     caller: Caller,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     accounts_only(&caller)?;
-    Ok(HttpResponse::Ok().json(service::list(&state).await?))
+    let limit = page_limit(query.limit)?;
+    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    Ok(HttpResponse::Ok().json(service::list(&state, after, limit).await?))
 }
 
 /// A form, at its current version or the one asked for (staff and customers).
 #[utoipa::path(
     tag = "surveys",
     operation_id = "get_survey",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Survey id"), VersionQuery),
     responses((status = 200, description = "The form", body = SurveyView))
 )]
@@ -96,7 +101,7 @@ pub async fn get_survey(
 #[utoipa::path(
     tag = "surveys",
     operation_id = "create_survey_response",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Survey id"), crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NewResponse,
     responses((status = 201, description = "Stored", body = ResponseView))
@@ -117,7 +122,7 @@ pub async fn create_survey_response(
 #[utoipa::path(
     tag = "surveys",
     operation_id = "get_survey_aggregates",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Survey id"), VersionQuery),
     responses((status = 200, description = "The figures", body = Aggregates))
 )]
@@ -136,21 +141,23 @@ pub async fn get_survey_aggregates(
 #[utoipa::path(
     tag = "surveys",
     operation_id = "list_customer_survey_responses",
-    security(("bearer_jwt" = [])),
-    params(("id" = Uuid, Path, description = "Customer id")),
-    responses((status = 200, description = "The answers", body = ResponseList))
+    security(("access_token" = [])),
+    params(("id" = Uuid, Path, description = "Customer id"), PageQuery),
+    responses((status = 200, description = "One page of answers, newest first", body = Page<ResponseView>))
 )]
 #[get("/customers/{id}/survey-responses")]
 pub async fn list_customer_survey_responses(
     state: web::Data<AppState>,
     caller: Reader,
     id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageSurveys)?;
-    Ok(
-        HttpResponse::Ok()
-            .json(service::customer_responses(&state, caller, id.into_inner()).await?),
-    )
+    let limit = page_limit(query.limit)?;
+    let before = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    let answers =
+        service::customer_responses(&state, caller, id.into_inner(), before, limit).await?;
+    Ok(HttpResponse::Ok().json(answers))
 }
 
 /// Forms are for people: integrations have no use for them.

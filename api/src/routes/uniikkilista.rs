@@ -81,6 +81,7 @@ pub async fn unsubscribe(
     let limits = req.app_data::<BodyLimit>().copied().unwrap_or_default();
     let body = read_limited(payload.into_inner(), limits).await?;
     let query = query.into_inner();
+    crate::plumbing::http::at_most("token", query.token.as_deref(), 200)?;
     let (token, scope) = match query.token {
         Some(token) => (token, query.scope),
         None if body.is_empty() => {
@@ -113,7 +114,7 @@ pub async fn unsubscribe(
 #[utoipa::path(
     tag = "uniikkilista",
     operation_id = "list_uniikkilista_subscriptions",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(SubscriptionQuery),
     responses((status = 200, description = "One page of subscriptions", body = Page<SubscriptionView>))
 )]
@@ -134,7 +135,7 @@ pub async fn list_subscriptions(
 #[utoipa::path(
     tag = "uniikkilista",
     operation_id = "update_uniikkilista_subscription",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(("id" = Uuid, Path, description = "Subscription id")),
     request_body = SubscriptionPatch,
     responses((status = 200, description = "Updated", body = SubscriptionView))
@@ -156,7 +157,7 @@ pub async fn update_subscription(
 #[utoipa::path(
     tag = "uniikkilista",
     operation_id = "send_uniikkilista_notice",
-    security(("bearer_jwt" = [])),
+    security(("access_token" = [])),
     params(crate::plumbing::middleware::idempotency::IdempotencyKey),
     request_body = NoticeRequest,
     responses((status = 202, description = "Messages queued for delivery", body = NoticeQueued))

@@ -23,6 +23,7 @@ pub struct NewSurvey {
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub title: String,
+    #[schema(min_items = 1, max_items = 50)]
     pub questions: Vec<Question>,
 }
 
@@ -30,6 +31,7 @@ pub struct NewSurvey {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVersion {
+    #[schema(min_items = 1, max_items = 50)]
     pub questions: Vec<Question>,
 }
 
@@ -38,11 +40,13 @@ pub struct NewVersion {
 pub struct SurveyView {
     pub id: Uuid,
     pub kind: SurveyKind,
+    #[schema(max_length = 200)]
     pub title: String,
     /// The version shown.
     pub version: i32,
     /// The version new answers go to by default.
     pub current_version: i32,
+    #[schema(max_items = 50)]
     pub questions: Vec<Question>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -61,11 +65,6 @@ impl From<Survey> for SurveyView {
             updated_at: s.updated_at,
         }
     }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SurveyList {
-    pub items: Vec<SurveyView>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -190,11 +189,6 @@ impl From<Response> for ResponseView {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ResponseList {
-    pub items: Vec<ResponseView>,
-}
-
 /// Per-question figures over every answer to one version. Free-text answers are only
 /// counted, never shown: they may name people.
 #[derive(Debug, Serialize, ToSchema)]
@@ -202,11 +196,13 @@ pub struct Aggregates {
     pub survey_id: Uuid,
     pub version: i32,
     pub responses: usize,
+    #[schema(max_items = 50)]
     pub questions: Vec<QuestionAggregate>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuestionAggregate {
+    #[schema(max_length = 40)]
     pub id: String,
     pub kind: QuestionKind,
     /// How many responses answered this question.

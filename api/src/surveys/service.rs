@@ -15,6 +15,7 @@ use crate::auth::policy::{self, Action};
 use crate::auth::{Caller, Principal, Reader};
 use crate::plumbing::db;
 use crate::plumbing::error::{ApiError, FieldError};
+use crate::plumbing::http::{Page, page};
 use crate::plumbing::state::AppState;
 
 fn problems_to_error(problems: Vec<domain::survey::Problem>) -> ApiError {
@@ -81,11 +82,16 @@ pub async fn get(state: &AppState, id: Uuid, version: Option<i32>) -> Result<Sur
     .await
 }
 
-pub async fn list(state: &AppState) -> Result<SurveyList, ApiError> {
-    let items = db::run(&state.pool, |conn| Ok(surveys::list(conn)?)).await?;
-    Ok(SurveyList {
-        items: items.into_iter().map(Into::into).collect(),
+pub async fn list(
+    state: &AppState,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Page<SurveyView>, ApiError> {
+    let rows = db::run(&state.pool, move |conn| {
+        Ok(surveys::list(conn, after, limit + 1)?)
     })
+    .await?;
+    Ok(page(rows, limit, |s| s.id, Into::into))
 }
 
 /// Whose answers these are: a customer's own, or the customer staff name.
@@ -163,7 +169,9 @@ pub async fn customer_responses(
     state: &AppState,
     caller: Reader,
     customer_id: Uuid,
-) -> Result<ResponseList, ApiError> {
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<Page<ResponseView>, ApiError> {
     let entry = caller.audit(
         AuditAction::CustomerSurveyResponsesRead,
         Some(customer_id.to_string()),
@@ -174,12 +182,15 @@ pub async fn customer_responses(
             if customers::find(conn, customer_id, CustomerScope::All)?.is_none() {
                 return Err(ApiError::NotFound);
             }
-            Ok(surveys::responses_of_customer(conn, customer_id)?)
+            Ok(surveys::responses_of_customer(
+                conn,
+                customer_id,
+                before,
+                limit + 1,
+            )?)
         })
         .await?;
-    Ok(ResponseList {
-        items: items.into_iter().map(Into::into).collect(),
-    })
+    Ok(page(items, limit, |r| r.id, Into::into))
 }
 
 pub async fn aggregates(

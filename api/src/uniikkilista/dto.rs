@@ -92,8 +92,10 @@ pub struct SubscribeRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubscribeAccepted {
     #[schema(example = "confirmation_sent")]
+    #[schema(max_length = 32)]
     pub status: &'static str,
     /// Where confirmations were sent: a link by email, a code by SMS.
+    #[schema(max_items = 2)]
     pub channels: Vec<ChannelName>,
 }
 
@@ -109,6 +111,7 @@ pub struct ConfirmRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Confirmed {
     #[schema(example = "confirmed")]
+    #[schema(max_length = 32)]
     pub status: &'static str,
     pub channel: ChannelName,
 }
@@ -130,6 +133,7 @@ pub enum UnsubscribeScope {
 #[into_params(parameter_in = Query)]
 pub struct UnsubscribeQuery {
     /// The token from the message.
+    #[param(max_length = 200)]
     pub token: Option<String>,
     /// `channel` (default) or `all`.
     pub scope: Option<UnsubscribeScope>,
@@ -147,7 +151,9 @@ pub struct UnsubscribeRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Unsubscribed {
     #[schema(example = "unsubscribed")]
+    #[schema(max_length = 32)]
     pub status: &'static str,
+    #[schema(max_items = 2)]
     pub channels: Vec<ChannelName>,
 }
 
@@ -164,14 +170,22 @@ pub struct ChannelState {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubscriptionView {
     pub id: Uuid,
+    #[schema(max_length = 100)]
     pub name: String,
+    #[schema(max_length = 100)]
     pub guardian_name: Option<String>,
     pub age: i32,
+    #[schema(max_length = 254)]
     pub email: Option<String>,
+    #[schema(max_length = 16)]
     pub phone: Option<String>,
+    #[schema(max_length = 2)]
     pub language: String,
+    #[schema(max_items = 2)]
     pub channels: Vec<ChannelState>,
+    #[schema(max_items = 2)]
     pub topics: Vec<TopicName>,
+    #[schema(max_length = 50)]
     pub privacy_notice_version: String,
     /// `self`, or `guardian` when the person was under 13.
     pub consent_given_by: GivenBy,
@@ -252,7 +266,7 @@ pub struct SubscriptionQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", max_length = 22)]
     pub cursor: Option<String>,
 }
 

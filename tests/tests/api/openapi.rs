@@ -20,8 +20,14 @@ fn the_document_declares_both_security_schemes_and_the_problem_schema() {
     let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let schemes = &doc["components"]["securitySchemes"];
-    assert_eq!(schemes["bearer_jwt"]["bearerFormat"], "JWT");
-    assert_eq!(schemes["api_key"]["scheme"], "bearer");
+    assert_eq!(schemes["access_token"]["bearerFormat"], "JWT");
+    assert_eq!(schemes["integration_key"]["scheme"], "bearer");
+    let names: Vec<&String> = schemes.as_object().unwrap().keys().collect();
+    assert_eq!(
+        names,
+        ["access_token", "integration_key"],
+        "the token first"
+    );
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["info"]["contact"]["email"].is_string());
 }
@@ -81,6 +87,36 @@ async fn the_server_serves_the_same_document_and_swagger_ui() {
         "{}",
         initializer.text()
     );
+
+    // Redoc, from the binary: the page names only this server's script and document, and its
+    // policy lets the browser load nothing from anywhere else.
+    let redoc = app.get("/redoc").await;
+    assert_eq!(redoc.status, 200);
+    let html = redoc.text();
+    assert!(
+        html.contains("spec-url=\"/api-docs/openapi.json\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("src=\"/redoc/redoc.standalone.js\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "{html}"
+    );
+    let policy = redoc.header("content-security-policy").unwrap();
+    assert!(
+        policy.starts_with("default-src 'none'; script-src 'self';"),
+        "{policy}"
+    );
+    let script = app.get("/redoc/redoc.standalone.js").await;
+    assert_eq!(script.status, 200);
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(script.text().contains("Redoc"), "the Redoc bundle itself");
 }
 
 #[test]
@@ -226,4 +262,49 @@ fn every_cursor_parameter_states_a_form_the_server_decodes() {
         }
     }
     assert!(lists >= 7, "{lists}");
+}
+
+/// Every text, number and list in the contract has a bound (OWASP API4: a client and the
+/// server know the largest value to expect), apart from the export's rows (as many as the
+/// register holds about the person) and the Prometheus text.
+#[test]
+fn every_value_in_the_contract_is_bounded() {
+    fn walk(node: &serde_json::Value, at: &str, unbounded: &mut Vec<String>) {
+        let exempt = at.contains("/ExportDocument/properties/data/properties/")
+            && !at.contains("/items")
+            || at.ends_with("/ExportDocument/properties/consultations")
+            || at.starts_with("/paths//metrics/");
+        if let Some(map) = node.as_object() {
+            let is = |name: &str| match map.get("type") {
+                Some(serde_json::Value::String(t)) => t == name,
+                Some(serde_json::Value::Array(ts)) => ts.iter().any(|t| t == name),
+                _ => false,
+            };
+            let has = |key: &str| map.contains_key(key);
+            if !exempt {
+                if is("string") && !(has("maxLength") || has("enum") || has("const")) {
+                    unbounded.push(format!("text at {at}"));
+                }
+                if is("integer") && !(has("minimum") && has("maximum") && has("format")) {
+                    unbounded.push(format!("integer at {at}"));
+                }
+                if is("array") && !has("maxItems") {
+                    unbounded.push(format!("list at {at}"));
+                }
+            }
+            for (key, value) in map {
+                if key != "example" && key != "examples" {
+                    walk(value, &format!("{at}/{key}"), unbounded);
+                }
+            }
+        } else if let Some(items) = node.as_array() {
+            for (i, value) in items.iter().enumerate() {
+                walk(value, &format!("{at}/{i}"), unbounded);
+            }
+        }
+    }
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
+    let mut unbounded = Vec::new();
+    walk(&doc, "", &mut unbounded);
+    assert!(unbounded.is_empty(), "{unbounded:#?}");
 }

@@ -142,6 +142,52 @@ async fn customers_answer_their_own_and_staff_answer_for_a_named_customer(app: T
         .await
         .json();
     assert_eq!(answers["items"].as_array().unwrap().len(), 2);
+    assert_eq!(answers["next_cursor"], serde_json::Value::Null);
+
+    // One at a time: newest first, and the cursor leads to the older one.
+    let first = app
+        .get_as(
+            &format!("/api/v1/customers/{customer_id}/survey-responses?limit=1"),
+            &office.access_token,
+        )
+        .await
+        .json();
+    assert_eq!(first["items"][0]["id"], staff_entry.json()["id"]);
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second = app
+        .get_as(
+            &format!("/api/v1/customers/{customer_id}/survey-responses?limit=1&cursor={cursor}"),
+            &office.access_token,
+        )
+        .await
+        .json();
+    assert_eq!(second["items"][0]["id"], own.json()["id"]);
+    assert_eq!(second["next_cursor"], serde_json::Value::Null);
+}
+
+async fn the_forms_list_is_paginated_oldest_first(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    let first = create_form(&app, &office.access_token).await;
+    let second = create_form(&app, &office.access_token).await;
+    let page = app
+        .get_as("/api/v1/surveys?limit=1", &office.access_token)
+        .await
+        .json();
+    assert_eq!(page["items"][0]["id"], first.as_str());
+    let cursor = page["next_cursor"].as_str().expect("a second page");
+    let rest = app
+        .get_as(
+            &format!("/api/v1/surveys?limit=1&cursor={cursor}"),
+            &office.access_token,
+        )
+        .await
+        .json();
+    assert_eq!(rest["items"][0]["id"], second.as_str());
+    assert_eq!(rest["next_cursor"], serde_json::Value::Null);
+    let everything = app
+        .get_as("/api/v1/surveys?limit=0", &office.access_token)
+        .await;
+    assert_eq!(everything.status, 400, "limit is 1 to 200");
 }
 
 async fn answers_are_checked_against_the_version_they_answer(app: TestApp) {
@@ -262,4 +308,5 @@ on_both_backends!(
     customers_answer_their_own_and_staff_answer_for_a_named_customer,
     answers_are_checked_against_the_version_they_answer,
     aggregates_count_and_average_without_personal_data,
+    the_forms_list_is_paginated_oldest_first,
 );

@@ -23,19 +23,24 @@ use crate::request_context::RequestContext;
 pub struct Problem {
     #[serde(rename = "type")]
     pub problem_type: ProblemType,
+    #[schema(max_length = 200)]
     pub title: String,
     /// The HTTP status code, repeated for clients that only see the body.
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 1000)]
     pub detail: Option<String>,
     /// The request path this problem occurred on.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2048)]
     pub instance: Option<String>,
     /// The `X-Request-Id` of the request, for support and log correlation.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 128)]
     pub request_id: Option<String>,
     /// One entry per invalid field (validation problems only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 1000)]
     pub errors: Vec<FieldError>,
     /// On a conflict with an existing resource: that resource's id.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,10 +53,12 @@ pub struct FieldError {
     /// Path of the field in the body, dotted for nested fields (`address.postal_code`), or the
     /// name of the path or query parameter.
     #[schema(example = "email")]
+    #[schema(max_length = 200)]
     pub field: String,
     pub code: FieldCode,
     /// A human-readable explanation.
     #[schema(example = "must be an email address")]
+    #[schema(max_length = 1000)]
     pub message: String,
 }
 

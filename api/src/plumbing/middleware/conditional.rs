@@ -6,7 +6,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 
-use crate::plumbing::http::invalid_parameter;
+use crate::plumbing::http::{MAX_PRECONDITION_LENGTH, invalid_parameter};
 use actix_web::{Error, HttpResponse};
 
 /// Serves `HEAD` through the `GET` route, and `304` for a `GET` whose `ETag` the client has.
@@ -23,8 +23,8 @@ pub async fn conditional_get(
         None => None,
         // Visible ASCII only (RFC 9110 §8.8.3): anything else names no ETag this API gave out.
         Some(value) => match value.to_str() {
-            Ok(text) => Some(text.to_owned()),
-            Err(_) => {
+            Ok(text) if text.len() <= MAX_PRECONDITION_LENGTH => Some(text.to_owned()),
+            Ok(_) | Err(_) => {
                 let error = invalid_parameter("If-None-Match", "must be ETags like \"3\"");
                 return Ok(super::refused::refused(req, error));
             }

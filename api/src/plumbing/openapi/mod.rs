@@ -1,7 +1,9 @@
 //! The OpenAPI contract, built from the code. `uniikki openapi` prints it; the committed
 //! `openapi.yaml` must equal it (a test fails when they drift).
 
+mod bounds;
 mod conditional;
+mod descriptions;
 mod errors;
 mod headers;
 mod idempotency;
@@ -32,7 +34,7 @@ each invalid field in `errors`. Every response carries `X-Request-Id`.",
         contact(name = "UniikkiÄäni Oy", email = "info@uniikkiaani.fi", url = "https://uniikkiaani.fi"),
         license(name = "Proprietary", identifier = "LicenseRef-Proprietary")
     ),
-    servers((url = "/", description = "The server that serves this document")),
+    servers((url = "/", description = "The server that serves this document, whichever environment it is: a local development server, staging or production")),
     components(schemas(
         Problem,
         FieldError,
@@ -40,7 +42,18 @@ each invalid field in `errors`. Every response carries `X-Request-Id`.",
         crate::privacy::notice::NoticeLanguage
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "operations", description = "Health, readiness and metrics"))
+    tags(
+        (name = "auth", description = "Logging in and out, refreshing tokens, changing a password, and who the caller is. A login gives a 15-minute access token and a 30-day refresh token that rotates on every use."),
+        (name = "me", description = "A customer's own data: profile, consents, privacy requests, survey answers and the complete export. Every operation acts on the caller only."),
+        (name = "customers", description = "The customer register for staff: search and filters, create, read, change, logins for customers, restriction of processing. Every staff read of a person's data is audited."),
+        (name = "staff", description = "Staff accounts (admin only): create, change roles, deactivate, issue one-time passwords."),
+        (name = "integrations", description = "API keys for the booking calendar and the webshop (admin only); a key is shown once."),
+        (name = "surveys", description = "Intake and feedback forms, their versions, answers, and aggregates that never show who answered."),
+        (name = "uniikkilista", description = "UniikkiLista: opt-in email/SMS notices of cancellation slots and upcoming enrolments. Public sign-up, confirmation and unsubscribe (rate limited), staff lists and notices."),
+        (name = "privacy", description = "The privacy notice, consents, records of processing, privacy requests (access, rectification, erasure, restriction, objection) with their one-month due dates, export and erasure."),
+        (name = "audit", description = "The append-only, hash-chained audit log: who touched whose data, when (admin only)."),
+        (name = "operations", description = "Health, readiness and metrics")
+    )
 )]
 struct ApiDoc;
 
@@ -58,6 +71,17 @@ pub fn document() -> utoipa::openapi::OpenApi {
     text::document_text_rule(&mut doc);
     errors::document_problem_responses(&mut doc);
     headers::document_response_headers(&mut doc);
+    descriptions::describe_operations(&mut doc);
+    bounds::document_bounds(&mut doc);
+    // The API is for the school's own staff and customers and its two integrations, published to
+    // the frontend developers who build on it: not an internal-only API.
+    for server in doc.servers.iter_mut().flatten() {
+        server.extensions = Some(
+            utoipa::openapi::extensions::ExtensionsBuilder::new()
+                .add("x-internal", false)
+                .build(),
+        );
+    }
     doc
 }
 
