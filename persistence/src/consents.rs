@@ -128,16 +128,39 @@ pub fn record(
         .into())
 }
 
-/// The whole history of a person's consents, oldest first.
-pub fn history(conn: &mut AnyConnection, customer_id: Uuid) -> Result<Vec<Consent>, DbError> {
-    Ok(c::table
+/// The newest `limit` consent records of a customer, oldest first.
+pub fn recent(
+    conn: &mut AnyConnection,
+    customer_id: Uuid,
+    limit: i64,
+) -> Result<Vec<Consent>, DbError> {
+    let mut newest: Vec<Consent> = c::table
         .filter(c::customer_id.eq(DbUuid(customer_id)))
-        .order((c::created_at.asc(), c::id.asc()))
+        .order((c::created_at.desc(), c::id.desc()))
+        .limit(limit)
         .select(Row::as_select())
         .load::<Row>(conn)?
         .into_iter()
         .map(Consent::from)
-        .collect())
+        .collect();
+    newest.reverse();
+    Ok(newest)
+}
+
+/// A customer's latest consent record for `purpose`, if they were ever asked.
+pub fn latest(
+    conn: &mut AnyConnection,
+    customer_id: Uuid,
+    purpose: &str,
+) -> Result<Option<Consent>, DbError> {
+    Ok(c::table
+        .filter(c::customer_id.eq(DbUuid(customer_id)))
+        .filter(c::purpose.eq(purpose))
+        .order((c::created_at.desc(), c::id.desc()))
+        .select(Row::as_select())
+        .first::<Row>(conn)
+        .optional()?
+        .map(Consent::from))
 }
 
 /// The (customer, purpose) pairs whose latest consent among `customer_ids` is a withdrawal,

@@ -164,26 +164,29 @@ pub struct ConsentState {
 pub struct Consents {
     #[schema(max_items = 100)]
     pub current: Vec<ConsentState>,
-    /// Every change, oldest first; never overwritten.
-    #[schema(max_items = 1000)]
+    /// The newest changes (at most 200), oldest first; records are never overwritten. The
+    /// complete history is in the export (`data.consents`).
+    #[schema(max_items = 200)]
     pub history: Vec<ConsentRecord>,
 }
 
-fn view(history: Vec<Consent>) -> Result<Consents, ApiError> {
-    let current = ConsentPurpose::ALL
-        .iter()
-        .map(|purpose| {
-            let latest = history.iter().rev().find(|r| r.purpose == purpose.as_str());
-            ConsentState {
-                purpose: *purpose,
-                granted: latest.map(|r| r.granted),
-                since: latest.map(|r| r.created_at),
-            }
-        })
-        .collect();
+/// How many of the newest records `history` shows.
+const HISTORY_SHOWN: i64 = 200;
+
+/// Where each purpose stands and the newest changes, read in `conn`'s snapshot.
+fn read(conn: &mut AnyConnection, customer_id: Uuid) -> Result<Consents, ApiError> {
+    let mut current = Vec::with_capacity(ConsentPurpose::ALL.len());
+    for purpose in ConsentPurpose::ALL {
+        let latest = store::latest(conn, customer_id, purpose.as_str())?;
+        current.push(ConsentState {
+            purpose,
+            granted: latest.as_ref().map(|r| r.granted),
+            since: latest.map(|r| r.created_at),
+        });
+    }
     Ok(Consents {
         current,
-        history: history
+        history: store::recent(conn, customer_id, HISTORY_SHOWN)?
             .into_iter()
             .map(ConsentRecord::try_from)
             .collect::<Result<_, _>>()?,
@@ -210,11 +213,11 @@ pub async fn list(
     customer_id: Option<Uuid>,
 ) -> Result<Consents, ApiError> {
     let reader = caller.clone();
-    let (subject, history) = db::run(&state.pool, move |conn| {
-        // A read transaction: the customer and their history from one snapshot.
+    let (subject, consents) = db::run(&state.pool, move |conn| {
+        // A read transaction: the customer and their consents from one snapshot.
         conn.transaction(|conn| {
             let customer = customer_of(conn, &reader, customer_id)?;
-            Ok((customer.id, store::history(conn, customer.id)?))
+            Ok((customer.id, read(conn, customer.id)?))
         })
     })
     .await?;
@@ -227,7 +230,7 @@ pub async fn list(
         );
         state.writer.audit(entry).await?;
     }
-    view(history)
+    Ok(consents)
 }
 
 /// How a change came in and who gave it.
@@ -285,7 +288,7 @@ pub async fn change(
             uniikkilista::withdraw_for_customer(conn, customer.id, channel, now)?;
         }
         let touched = Touched::thing(purpose.as_str(), Some(customer.id));
-        Ok((view(store::history(conn, customer.id)?)?, touched))
+        Ok((read(conn, customer.id)?, touched))
     })
     .await
 }

@@ -1,6 +1,6 @@
 use actix_web::http::Method;
 use domain::Role;
-use serde_json::json;
+use serde_json::{Value, json};
 use tests::{TestApp, on_both_backends};
 
 const VERSION: &str = "2026-11-25";
@@ -218,7 +218,62 @@ async fn no_uniikkilista_notice_reaches_a_person_who_withdrew(app: TestApp) {
     assert_eq!(state["items"][0]["channels"][0]["status"], "unsubscribed");
 }
 
+/// A person who toggles a consent hundreds of times gets the newest 200 changes in the answer
+/// (the contract's bound), while where every purpose stands is still read from its latest
+/// change, however old; the export keeps every change.
+async fn a_long_history_shows_its_newest_changes_and_the_standing_of_every_purpose(app: TestApp) {
+    let office = app.session_as(Role::Office).await;
+    let (_, token) = app
+        .customer_with_login(&office.access_token, "vaihtaja@example.fi", json!({}))
+        .await;
+    let put = |purpose: &'static str, granted: bool| {
+        let body = json!({"granted": granted, "privacy_notice_version": VERSION});
+        let token = token.clone();
+        let app = &app;
+        async move {
+            let reply = app
+                .send_json(
+                    Method::PUT,
+                    &format!("/api/v1/me/consents/{purpose}"),
+                    Some(&token),
+                    &body,
+                )
+                .await;
+            assert_eq!(reply.status, 200, "{}", reply.text());
+            reply.json()
+        }
+    };
+    put("uniikkilista_sms", true).await;
+    let mut last = Value::Null;
+    for i in 0..210 {
+        last = put("feedback_surveys", i % 2 == 0).await;
+    }
+    let history = last["history"].as_array().unwrap();
+    assert_eq!(history.len(), 200);
+    assert!(history.iter().all(|r| r["purpose"] == "feedback_surveys"));
+    assert_eq!(history.last().unwrap()["granted"], false, "the newest last");
+    let standing = |purpose: &str| {
+        last["current"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["purpose"] == purpose)
+            .unwrap()["granted"]
+            .clone()
+    };
+    assert_eq!(
+        standing("uniikkilista_sms"),
+        true,
+        "read from an old change"
+    );
+    assert_eq!(standing("feedback_surveys"), false);
+    assert_eq!(standing("uniikkilista_email"), Value::Null);
+    let export = app.get_as("/api/v1/me/export", &token).await.json();
+    assert_eq!(export["data"]["consents"].as_array().unwrap().len(), 211);
+}
+
 on_both_backends!(
+    a_long_history_shows_its_newest_changes_and_the_standing_of_every_purpose,
     the_privacy_notice_is_served_in_finnish_and_english_with_its_editions,
     consents_are_given_and_withdrawn_in_one_call_and_the_history_is_kept,
     a_child_under_thirteen_consents_through_a_guardian,

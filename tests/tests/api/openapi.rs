@@ -308,3 +308,69 @@ fn every_value_in_the_contract_is_bounded() {
     walk(&doc, "", &mut unbounded);
     assert!(unbounded.is_empty(), "{unbounded:#?}");
 }
+
+/// Every example in the contract (on a schema, and on each success response) fits its schema,
+/// as an independent validator (boon) reads it; and every success response with a body has one.
+#[test]
+fn every_example_in_the_contract_fits_its_schema() {
+    let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.set_default_draft(boon::Draft::V2020_12);
+    compiler.enable_format_assertions();
+    compiler
+        .add_resource("urn:uniikki:contract", doc.clone())
+        .unwrap();
+    let mut check = |pointer: &str, example: &serde_json::Value| {
+        let index = compiler
+            .compile(&format!("urn:uniikki:contract#{pointer}"), &mut schemas)
+            .unwrap_or_else(|e| panic!("{pointer} compiles: {e}"));
+        if let Err(e) = schemas.validate(example, index) {
+            panic!("the example at {pointer} does not fit: {e}");
+        }
+    };
+    let mut checked = 0;
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        if let Some(example) = schema.get("example") {
+            check(&format!("/components/schemas/{name}"), example);
+            checked += 1;
+        }
+    }
+    let mut without = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let Some(content) = response.get("content").and_then(|c| c.as_object()) else {
+                    continue;
+                };
+                if !status.starts_with('2') {
+                    continue;
+                }
+                for (media, body) in content {
+                    let escaped = path.replace('~', "~0").replace('/', "~1");
+                    let media_escaped = media.replace('~', "~0").replace('/', "~1");
+                    match body.get("example") {
+                        Some(example) => {
+                            check(
+                                &format!(
+                                    "/paths/{escaped}/{method}/responses/{status}/content/{media_escaped}/schema"
+                                ),
+                                example,
+                            );
+                            checked += 1;
+                        }
+                        None if media.starts_with("application/json") => {
+                            without.push(format!("{method} {path} {status}"))
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        without.is_empty(),
+        "success responses without an example: {without:#?}"
+    );
+    assert!(checked > 60, "{checked}");
+}

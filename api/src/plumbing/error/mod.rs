@@ -100,6 +100,14 @@ impl ApiError {
     }
 
     fn detail(&self) -> Option<String> {
+        if let Self::InvalidParameter(errors) | Self::Validation(errors) = self
+            && errors.len() > MAX_FIELD_ERRORS
+        {
+            return Some(format!(
+                "{} fields are invalid; the first {MAX_FIELD_ERRORS} are listed",
+                errors.len()
+            ));
+        }
         match self {
             Self::MalformedBody(detail) => Some(detail.clone()),
             Self::InvalidParameter(errors) | Self::Validation(errors) => Some(match errors.len() {
@@ -130,7 +138,9 @@ impl ApiError {
         }
     }
 
-    /// The body of this error for the request being served.
+    /// The body of this error for the request being served, within the contract's bounds:
+    /// a body with thousands of faults (unknown keys, say) is told of the first
+    /// [`MAX_FIELD_ERRORS`] (`detail` counts them all), and names a client made up are cut.
     pub fn problem(&self) -> Problem {
         let kind = self.kind();
         let context = request_context::current();
@@ -139,10 +149,17 @@ impl ApiError {
             title: kind.title().to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
-            instance: context.as_ref().map(|c| c.path.clone()),
+            instance: context.as_ref().map(|c| clip(&c.path, MAX_INSTANCE)),
             request_id: context.map(|c| c.request_id),
             errors: match self {
-                Self::InvalidParameter(errors) | Self::Validation(errors) => errors.clone(),
+                Self::InvalidParameter(errors) | Self::Validation(errors) => errors
+                    .iter()
+                    .take(MAX_FIELD_ERRORS)
+                    .map(|e| FieldError {
+                        field: clip(&e.field, MAX_FIELD_NAME),
+                        ..e.clone()
+                    })
+                    .collect(),
                 _ => Vec::new(),
             },
             existing_id: match self {
@@ -274,5 +291,53 @@ mod tests {
         let response = ApiError::from(DbError::Unavailable("down".into())).error_response();
         assert_eq!(response.status(), 503);
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
+    }
+}
+
+/// The most field errors one problem lists (the contract's `maxItems`).
+pub const MAX_FIELD_ERRORS: usize = 100;
+/// The longest field name a problem repeats (the contract's `FieldError.field` `maxLength`).
+const MAX_FIELD_NAME: usize = 200;
+/// The longest request path a problem repeats as `instance`.
+const MAX_INSTANCE: usize = 2048;
+
+/// `text` cut to at most `max` characters (an ellipsis marks the cut).
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+    use domain::FieldCode;
+
+    #[test]
+    fn a_flood_of_faults_is_told_within_the_contracts_bounds() {
+        let errors = (0..5000)
+            .map(|i| {
+                FieldError::new(
+                    format!("{i}{}", "x".repeat(500)),
+                    FieldCode::UnknownField,
+                    "is not a field of this request",
+                )
+            })
+            .collect();
+        let problem = ApiError::Validation(errors).problem();
+        assert_eq!(problem.errors.len(), MAX_FIELD_ERRORS);
+        assert!(
+            problem
+                .errors
+                .iter()
+                .all(|e| e.field.chars().count() <= 200)
+        );
+        assert_eq!(
+            problem.detail.as_deref(),
+            Some("5000 fields are invalid; the first 100 are listed")
+        );
     }
 }

@@ -38,9 +38,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 128)]
     pub request_id: Option<String>,
-    /// One entry per invalid field (validation problems only).
+    /// One entry per invalid field (validation problems only); at most the first 100, when
+    /// `detail` says there were more.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(max_items = 1000)]
+    #[schema(max_items = 100)]
     pub errors: Vec<FieldError>,
     /// On a conflict with an existing resource: that resource's id.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@ mod bounds;
 mod conditional;
 mod descriptions;
 mod errors;
+mod examples;
 mod headers;
 mod idempotency;
 mod optional_bodies;
@@ -73,6 +74,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     headers::document_response_headers(&mut doc);
     descriptions::describe_operations(&mut doc);
     bounds::document_bounds(&mut doc);
+    examples::document_examples(&mut doc);
     // The API is for the school's own staff and customers and its two integrations, published to
     // the frontend developers who build on it: not an internal-only API.
     for server in doc.servers.iter_mut().flatten() {
