@@ -12,7 +12,7 @@ use crate::plumbing::middleware::rate_limit::Policy;
 use crate::routes::table::{operations_mut, rate_limit_of};
 
 /// Headers on every response: name, what it holds, its pattern and longest length.
-const EVERY_RESPONSE: [(&str, &str, Option<&str>, usize); 6] = [
+const EVERY_RESPONSE: [(&str, &str, Option<&str>, usize); 8] = [
     (
         "X-Request-Id",
         "The request's id (yours from `X-Request-Id` when it was a safe token, else one the \
@@ -26,6 +26,20 @@ server made). Quote it when reporting a problem: the server's log line for the r
 (`UNIIKKI_CORS_ORIGINS`); then the origin itself.",
         None,
         2048,
+    ),
+    (
+        "Access-Control-Expose-Headers",
+        "The headers a browser lets a page of an allowed origin read (`ETag`, `Location`, \
+`Retry-After`, `RateLimit`, `RateLimit-Policy`, `X-Request-Id`, `Idempotent-Replayed`).",
+        Some("^[a-z-]+(, [a-z-]+)*$"),
+        200,
+    ),
+    (
+        "Vary",
+        "`Origin, Access-Control-Request-Method, Access-Control-Request-Headers`: the answer's \
+CORS headers depend on them, so caches keep answers apart by them.",
+        Some("^[A-Za-z-]+(, [A-Za-z-]+)*$"),
+        200,
     ),
     (
         "Cache-Control",
