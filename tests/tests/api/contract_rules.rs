@@ -87,6 +87,25 @@ async fn contract_and_server_agree_on_every_sample(app: TestApp) {
             ],
         ),
         ("not an object", json!(["Aino", "Laulaja"]), &["body"]),
+        (
+            "blank names",
+            json!({"first_name": "  ", "last_name": "\t", "email": email()}),
+            &["first_name", "last_name"],
+        ),
+        (
+            "a Finnish postal code is five digits",
+            customer(json!({"email": email(), "address": {"street": "Katu 1",
+                "postal_code": "1234X", "city": "Riihimäki", "country": "fi"}})),
+            &["address.postal_code"],
+        ),
+        (
+            "elsewhere a postal code has its own form",
+            customer(
+                json!({"email": email(), "address": {"street": "Storgatan 1",
+                "postal_code": "123 45", "city": "Stockholm", "country": "SE"}}),
+            ),
+            &[],
+        ),
     ];
     for (case, body, faults) in samples {
         let accepts = contract_accepts(&contract, "/api/v1/customers", "post", &body);
@@ -117,7 +136,7 @@ async fn contract_and_server_agree_on_every_sample(app: TestApp) {
     let page = TestApp::send(listed, None).await.json();
     assert_eq!(
         page["items"].as_array().unwrap().len(),
-        3,
+        4,
         "only the accepted samples were stored"
     );
 }

@@ -51,7 +51,7 @@ async fn a_duplicate_email_is_409_naming_the_existing_account(app: TestApp) {
 async fn every_invalid_field_is_reported_at_once_and_mass_assignment_is_refused(app: TestApp) {
     let admin = app.admin_session().await;
     // Rules the contract states (an address's form, a length) and the checks only the server
-    // can make (a name that is blank once trimmed) are each reported at once.
+    // makes (no hidden direction overrides in a name) are each reported at once.
     let long_name = "L".repeat(201);
     let bad = json!({"email": "nope", "display_name": long_name, "role": "teacher"});
     let reply = app
@@ -59,7 +59,8 @@ async fn every_invalid_field_is_reported_at_once_and_mass_assignment_is_refused(
         .await;
     reply.problem(422, "https://api.uniikkiaani.fi/problems/validation-failed");
     assert_eq!(reply.error_fields(), ["display_name", "email"]);
-    let bad = json!({"email": "no..pe@example.fi", "display_name": " ", "role": "teacher"});
+    let bad =
+        json!({"email": "no..pe@example.fi", "display_name": "\u{202e}Liisa", "role": "teacher"});
     let reply = app
         .post_json("/api/v1/staff", Some(&admin.access_token), &bad)
         .await;

@@ -210,6 +210,17 @@ fn describe(error: &ValidationError<'_>, out: &mut Vec<FieldError>) {
         ValidationErrorKind::UniqueItems => {
             out.push(at(FieldCode::Duplicate, "must not repeat an item".into()));
         }
+        // A rule written as alternatives (`anyOf`: an escape, then the rule) is explained by
+        // its last alternative, the rule itself.
+        ValidationErrorKind::AnyOf { context }
+            if context.len() > 1 && context.iter().all(|errors| !only_type(errors)) =>
+        {
+            context
+                .last()
+                .into_iter()
+                .flatten()
+                .for_each(|e| describe(e, out));
+        }
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
             match closest(context) {
                 Some(errors) => errors.iter().for_each(|e| describe(e, out)),
@@ -238,6 +249,9 @@ fn pattern_fault(field: &str) -> (FieldCode, &'static str) {
             FieldCode::Country,
             "must be a two-letter country code like FI",
         ),
+        "first_name" | "last_name" | "name" | "guardian_name" | "display_name" => {
+            (FieldCode::Required, "must not be blank")
+        }
         _ => (FieldCode::InvalidFormat, "does not have the required form"),
     }
 }
@@ -248,15 +262,18 @@ fn pattern_fault(field: &str) -> (FieldCode, &'static str) {
 fn closest<'a>(
     alternatives: &'a [Vec<ValidationError<'static>>],
 ) -> Option<&'a [ValidationError<'static>]> {
-    let mut near = alternatives.iter().filter(|errors| {
-        !errors
-            .iter()
-            .all(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
-    });
+    let mut near = alternatives.iter().filter(|errors| !only_type(errors));
     match (near.next(), near.next()) {
         (Some(only), None) => Some(only),
         _ => None,
     }
+}
+
+/// Whether every error says only "wrong type here".
+fn only_type(errors: &[ValidationError<'static>]) -> bool {
+    errors
+        .iter()
+        .all(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
 }
 
 fn type_name(kind: &TypeKind) -> String {

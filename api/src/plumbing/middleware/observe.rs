@@ -50,9 +50,13 @@ pub async fn observe(
             .headers_mut()
             .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
-    let route = response
-        .request()
-        .match_pattern()
+    // Matched on the decoded path, as the router matches it: a request refused before routing
+    // (a rate limit on `/api/v1/uniikkilista/%63onfirm`) is still counted under its route.
+    let request = response.request();
+    let route = request
+        .resource_map()
+        .match_pattern(request.match_info().as_str())
+        .or_else(|| request.match_pattern())
         .unwrap_or_else(|| "<unmatched>".to_owned());
     log_and_count(
         metrics,

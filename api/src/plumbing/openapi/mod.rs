@@ -10,6 +10,7 @@ mod headers;
 mod idempotency;
 mod optional_bodies;
 mod pages;
+mod rules;
 mod security;
 mod text;
 mod yaml;
@@ -70,6 +71,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     conditional::document_conditional_gets(&mut doc);
     idempotency::document_idempotency_keys(&mut doc);
     text::document_text_rule(&mut doc);
+    rules::document_rules(&mut doc);
     errors::document_problem_responses(&mut doc);
     headers::document_response_headers(&mut doc);
     descriptions::describe_operations(&mut doc);

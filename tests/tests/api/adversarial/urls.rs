@@ -154,6 +154,16 @@ async fn the_rate_limit_holds_for_encoded_paths() {
             "{op}"
         );
     }
+    // Each refusal is counted under its operation's route, not an error bucket.
+    let metrics = app.get("/metrics").await.text();
+    for op in &limited {
+        let counted = format!(
+            "http_requests_total{{method=\"{}\",route=\"{}\",status=\"429\"}}",
+            op.method.as_str(),
+            op.template
+        );
+        assert!(metrics.contains(&counted), "{counted} in\n{metrics}");
+    }
     drop(app);
     tests::all_stopped().await;
 }
