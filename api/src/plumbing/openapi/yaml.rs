@@ -38,15 +38,21 @@ pub fn quote_timestamps(yaml: &str) -> String {
     out
 }
 
-/// The line's key or list marker, and its plain value after it (empty when it has none).
+/// The line's key or list marker, and its plain value after it (empty when it has none). A list
+/// item may itself open a mapping (`- at: 2026-11-25T10:00:00Z`): then the value is the
+/// mapping's first value.
 fn split_value(line: &str) -> (&str, &str) {
-    let trimmed = line.trim_start();
-    let at = if let Some(rest) = trimmed.strip_prefix("- ") {
-        line.len() - rest.len()
-    } else if let Some(i) = line.find(": ") {
-        i + 2
-    } else {
-        line.len()
+    let mut rest = line.trim_start();
+    let mut in_list = false;
+    while let Some(item) = rest.strip_prefix("- ") {
+        rest = item;
+        in_list = true;
+    }
+    let start = line.len() - rest.len();
+    let at = match rest.find(": ") {
+        Some(i) => start + i + 2,
+        None if in_list => start,
+        None => line.len(),
     };
     line.split_at(at)
 }
@@ -68,11 +74,15 @@ mod tests {
     #[test]
     fn timestamps_are_quoted_and_nothing_else_changes() {
         let yaml = "a:\n  example: 2026-11-25\n  at: 2026-11-25T10:00:00Z\n  list:\n  - 2012-5-1\n  \
+                    - at: 2026-11-25T10:00:00Z\n    n: 1\n  - - since: 2026-01-02\n  \
+                    - note: |-\n      on: 2026-11-25\n  \
                     version: '2026-11-25'\n  n: 2026\n  text: |-\n    since: 2026-11-25\n    more\n  \
                     after: 2026-01-02\n";
         assert_eq!(
             quote_timestamps(yaml),
             "a:\n  example: '2026-11-25'\n  at: '2026-11-25T10:00:00Z'\n  list:\n  - '2012-5-1'\n  \
+             - at: '2026-11-25T10:00:00Z'\n    n: 1\n  - - since: '2026-01-02'\n  \
+             - note: |-\n      on: 2026-11-25\n  \
              version: '2026-11-25'\n  n: 2026\n  text: |-\n    since: 2026-11-25\n    more\n  \
              after: '2026-01-02'\n"
         );
