@@ -4,6 +4,7 @@
 mod accounts;
 mod app;
 mod audit;
+mod contract_schema;
 mod database;
 mod proxy;
 mod sms_gateway;
@@ -13,6 +14,7 @@ mod uniikkilista;
 pub use accounts::{PASSWORD, Session};
 pub use app::{Reply, TestApp, all_stopped};
 pub use audit::leave_pending_audit_entry;
+pub use contract_schema::ContractSchemas;
 pub use database::{Backend, TestDatabase};
 pub use proxy::TcpProxy;
 pub use sms_gateway::{ReceivedSms, SmsGateway};

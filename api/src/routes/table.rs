@@ -119,8 +119,9 @@ pub fn declares_idempotency_key(operation: &Operation) -> bool {
     })
 }
 
-/// The rate limit `operation` declares it is under. An unknown policy name is a mistake in the
-/// code, found by the contract tests (every declared name must parse).
+/// The rate limit `operation` declares it is under. A misspelt policy name would leave the
+/// operation unlimited: `every_rate_limited_operation_documents_429` lists every operation
+/// with its policy, so a name that does not parse fails it.
 pub fn rate_limit_of(operation: &Operation) -> Option<Policy> {
     operation
         .extensions

@@ -128,8 +128,7 @@ fn describe(error: &ValidationError<'_>, out: &mut Vec<FieldError>) {
                 )
             }));
         }
-        ValidationErrorKind::Type { kind } if field.is_empty() => {
-            let _ = kind;
+        ValidationErrorKind::Type { .. } if field.is_empty() => {
             out.push(FieldError::new(
                 "body",
                 FieldCode::InvalidType,
