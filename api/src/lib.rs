@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod background;
+pub mod calendar;
 pub mod commands;
 pub mod customers;
 pub mod delivery;

@@ -11,7 +11,7 @@ pub enum Role {
     Admin,
     /// Customer service: customers and their logins, UniikkiLista, surveys.
     Office,
-    /// Reads only their own students (nobody until lessons are recorded).
+    /// Their own lessons, and the customers booked on them.
     Teacher,
     /// Own data only.
     Customer,

@@ -134,6 +134,15 @@ audit_actions! {
     PrivacyRequestExtend => "privacy_request.extend" on "privacy_request";
     PrivacyRequestReject => "privacy_request.reject" on "privacy_request";
     PrivacyRequestComplete => "privacy_request.complete" on "privacy_request";
+    LessonCreate => "lesson.create" on "lesson";
+    LessonCancel => "lesson.cancel" on "lesson";
+    BookingCreate => "booking.create" on "booking";
+    BookingRead => "booking.read" on "booking", read for "customer service";
+    BookingCancel => "booking.cancel" on "booking";
+    BookingReschedule => "booking.reschedule" on "booking";
+    BookingAttendance => "booking.attendance" on "booking";
+    CustomerBookingsRead => "customer.bookings.read" on "customer",
+        read for "customer service and teaching";
     RetentionRun => "retention.run" on "retention";
     AuditEventsList => "audit_events.list" on "audit_event", read for "monitoring misuse";
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod customer;
 pub mod email;
 pub mod field_code;

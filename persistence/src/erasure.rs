@@ -32,6 +32,8 @@ pub struct Step {
 /// Every table of the personal-data map that links to a person is handled here; a test keeps
 /// this list and the map in step.
 pub const HANDLED_TABLES: &[&str] = &[
+    "bookings",
+    "booking_events",
     "survey_responses",
     "consents",
     "messages",
@@ -77,6 +79,9 @@ pub fn erase(
         })
     };
 
+    let (bookings, events) = crate::calendar::bookings::erase(conn, subject.customer_id, now)?;
+    step("booking_events", Treatment::Deleted, events);
+    step("bookings", Treatment::Deleted, bookings);
     let n =
         diesel::delete(survey_responses::table.filter(survey_responses::customer_id.eq(customer)))
             .execute(conn)?;

@@ -10,6 +10,10 @@ pub enum DbError {
     /// A unique constraint (named as in the migrations) rejected the write.
     #[error("unique constraint `{constraint}` violated")]
     UniqueViolation { constraint: String },
+    /// An exclusion constraint (PostgreSQL's guard against overlapping times, named as in the
+    /// migrations) rejected the write.
+    #[error("exclusion constraint `{constraint}` violated")]
+    ExclusionViolation { constraint: String },
     /// A foreign key rejected the write: the referenced row does not exist.
     #[error("foreign key constraint violated")]
     ForeignKeyViolation,
@@ -49,11 +53,24 @@ impl From<diesel::result::Error> for DbError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::ForeignKeyViolation
             }
+            Error::DatabaseError(_, info)
+                if info
+                    .message()
+                    .starts_with("conflicting key value violates exclusion constraint") =>
+            {
+                Self::ExclusionViolation {
+                    constraint: info.constraint_name().unwrap_or("unknown").to_owned(),
+                }
+            }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }
             // SQLite's writer lock stayed taken past the busy timeout: overloaded, not broken.
-            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+            // PostgreSQL broke a lock cycle by failing this transaction: worth retrying.
+            Error::DatabaseError(_, info)
+                if info.message().contains("database is locked")
+                    || info.message().starts_with("deadlock detected") =>
+            {
                 Self::Unavailable(info.message().to_owned())
             }
             other => Self::Other(other),

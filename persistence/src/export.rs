@@ -40,7 +40,7 @@ pub fn rows(
     let mut conditions: Vec<(Link, Bind)> = Vec::new();
     for link in table.links {
         match *link {
-            Link::Customer(_) | Link::Subscription(_) => {
+            Link::Customer(_) | Link::Subscription(_) | Link::Booking(_) => {
                 conditions.push((*link, Bind::Id(DbUuid(subject.customer_id))))
             }
             Link::Account(_) => {
@@ -77,6 +77,12 @@ pub fn rows(
             Link::Subscription(column) => query
                 .sql(format!(
                     "{or}{column} IN (SELECT id FROM uniikkilista_subscriptions WHERE customer_id = "
+                ))
+                .bind(value)
+                .sql(")"),
+            Link::Booking(column) => query
+                .sql(format!(
+                    "{or}{column} IN (SELECT id FROM bookings WHERE customer_id = "
                 ))
                 .bind(value)
                 .sql(")"),

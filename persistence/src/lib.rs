@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod calendar;
 pub mod connection;
 pub mod consents;
 pub mod customers;

@@ -18,6 +18,8 @@ pub enum Category {
     Relationship,
     /// Answers to intake and feedback surveys.
     Survey,
+    /// Lesson times booked and lessons held (attendance).
+    Teaching,
     /// Consents given or withdrawn, the notice version shown.
     Consent,
     /// Messages sent to the person.
@@ -37,6 +39,7 @@ impl Category {
             Self::Usage => "usage",
             Self::Relationship => "relationship",
             Self::Survey => "survey",
+            Self::Teaching => "teaching",
             Self::Consent => "consent",
             Self::Communication => "communication",
             Self::Secret => "secret",
@@ -74,6 +77,8 @@ pub enum Link {
     /// The column holds the id of a UniikkiLista subscription linked to the person's customer
     /// record (linking is an explicit, audited act).
     Subscription(&'static str),
+    /// The column holds the id of one of the person's bookings.
+    Booking(&'static str),
 }
 
 /// One table: the processing it serves and what each column holds.
@@ -313,6 +318,78 @@ pub const TABLES: &[Table] = &[
             ("created_at", Survey),
         ],
         booleans: &[],
+    },
+    Table {
+        name: "lessons",
+        purpose: "the teaching calendar: lesson times, rooms and places",
+        basis: LegalBasis::Contract,
+        source: "staff",
+        retention: "kept as the school's calendar; a lesson names its teacher, not its students",
+        links: &[],
+        columns: &[
+            ("id", NotPersonal),
+            ("teacher_id", Usage),
+            ("starts_at", NotPersonal),
+            ("ends_at", NotPersonal),
+            ("location_kind", NotPersonal),
+            ("room", NotPersonal),
+            ("room_key", NotPersonal),
+            ("online_url", NotPersonal),
+            ("kind", NotPersonal),
+            ("capacity", NotPersonal),
+            ("price_cents", NotPersonal),
+            ("status", NotPersonal),
+            ("booked", NotPersonal),
+            ("version", NotPersonal),
+            ("created_by", Usage),
+            ("created_at", NotPersonal),
+            ("updated_at", NotPersonal),
+            ("cancelled_at", NotPersonal),
+        ],
+        booleans: &[],
+    },
+    Table {
+        name: "bookings",
+        purpose: "single-lesson bookings: lesson times and lessons held",
+        basis: LegalBasis::Contract,
+        source: "the person through the online calendar or their login, or staff",
+        retention: WHILE_CUSTOMER,
+        links: &[Link::Customer("customer_id")],
+        columns: &[
+            ("id", NotPersonal),
+            ("lesson_id", Teaching),
+            ("customer_id", Relationship),
+            ("starts_at", Teaching),
+            ("ends_at", Teaching),
+            ("status", Teaching),
+            ("late_cancellation", Teaching),
+            ("source", Relationship),
+            ("created_by_kind", NotPersonal),
+            ("created_by", Usage),
+            ("version", NotPersonal),
+            ("created_at", Teaching),
+            ("updated_at", NotPersonal),
+        ],
+        booleans: &["late_cancellation"],
+    },
+    Table {
+        name: "booking_events",
+        purpose: "the history of each booking: booked, moved, cancelled, attended",
+        basis: LegalBasis::Contract,
+        source: "the person, staff, or the online calendar",
+        retention: WHILE_CUSTOMER,
+        links: &[Link::Booking("booking_id")],
+        columns: &[
+            ("id", NotPersonal),
+            ("booking_id", Relationship),
+            ("event", Teaching),
+            ("lesson_id", Teaching),
+            ("late", Teaching),
+            ("actor_kind", NotPersonal),
+            ("actor_id", Usage),
+            ("occurred_at", Teaching),
+        ],
+        booleans: &["late"],
     },
     Table {
         name: "audit_events",

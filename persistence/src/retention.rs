@@ -10,8 +10,8 @@ use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::idempotency;
 use crate::schema::{
-    accounts, consents, customers, login_events, messages, privacy_requests, survey_responses,
-    uniikkilista_subscriptions as subs, uniikkilista_tokens as tokens,
+    accounts, bookings, consents, customers, login_events, messages, privacy_requests,
+    survey_responses, uniikkilista_subscriptions as subs, uniikkilista_tokens as tokens,
 };
 use crate::sql_types::{DbTime, DbUuid};
 
@@ -84,7 +84,8 @@ pub fn purge(
 }
 
 /// Customers with no sign of life since `cutoff`: not changed, no login, no survey answer,
-/// consent or privacy request since then; already erased ones excluded.
+/// consent or privacy request since then, and no lesson booked to start after it (a booking
+/// far ahead keeps the relationship alive); already erased ones excluded.
 pub fn inactive_customers(
     conn: &mut AnyConnection,
     cutoff: DateTime<Utc>,
@@ -107,6 +108,11 @@ pub fn inactive_customers(
             privacy_requests::table
                 .filter(privacy_requests::customer_id.eq(customers::id))
                 .filter(privacy_requests::received_at.ge(at)),
+        )))
+        .filter(not(exists(
+            bookings::table
+                .filter(bookings::customer_id.eq(customers::id))
+                .filter(bookings::updated_at.ge(at).or(bookings::starts_at.ge(at))),
         )))
         .filter(not(exists(
             accounts::table

@@ -333,6 +333,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    lessons (id) {
+        id -> Uuid,
+        teacher_id -> Uuid,
+        starts_at -> UtcTimestamp,
+        ends_at -> UtcTimestamp,
+        location_kind -> Text,
+        room -> Nullable<Text>,
+        room_key -> Nullable<Text>,
+        online_url -> Nullable<Text>,
+        kind -> Text,
+        capacity -> Integer,
+        price_cents -> Integer,
+        status -> Text,
+        booked -> Integer,
+        version -> BigInt,
+        created_by -> Nullable<Uuid>,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+        cancelled_at -> Nullable<UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    bookings (id) {
+        id -> Uuid,
+        lesson_id -> Uuid,
+        customer_id -> Uuid,
+        starts_at -> UtcTimestamp,
+        ends_at -> UtcTimestamp,
+        status -> Text,
+        late_cancellation -> Bool,
+        source -> Text,
+        created_by_kind -> Text,
+        created_by -> Uuid,
+        version -> BigInt,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    booking_events (id) {
+        id -> Uuid,
+        booking_id -> Uuid,
+        event -> Text,
+        lesson_id -> Uuid,
+        late -> Bool,
+        actor_kind -> Text,
+        actor_id -> Nullable<Uuid>,
+        occurred_at -> UtcTimestamp,
+    }
+}
+
 diesel::joinable!(consents -> customers (customer_id));
 diesel::joinable!(privacy_requests -> customers (customer_id));
 diesel::joinable!(customers -> accounts (account_id));
@@ -344,16 +407,23 @@ diesel::joinable!(messages -> customers (customer_id));
 diesel::joinable!(messages -> uniikkilista_subscriptions (subscription_id));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(login_events -> accounts (account_id));
+diesel::joinable!(lessons -> accounts (teacher_id));
+diesel::joinable!(bookings -> lessons (lesson_id));
+diesel::joinable!(bookings -> customers (customer_id));
+diesel::joinable!(booking_events -> bookings (booking_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_chain_head,
     audit_events,
     audit_pending,
+    booking_events,
+    bookings,
     consents,
     customers,
     idempotency_keys,
     integrations,
+    lessons,
     login_events,
     messages,
     privacy_notice_versions,

@@ -25,14 +25,55 @@ pub enum Action {
     ManageSurveys,
     /// Privacy requests, erasure, the records of processing.
     ManagePrivacy,
+    /// Schedule and cancel lessons, record attendance: office and admin for every teacher, a
+    /// teacher for their own lessons ([`lesson_scope`]).
+    TeachLessons,
+    /// Book, cancel and move any customer's bookings, after the cut-off too.
+    ManageBookings,
 }
 
-/// Which operations a key holding `scope` may perform. None yet: the calendar's lessons and
-/// bookings and the webshop's orders add theirs here, and nothing else grants an integration
-/// anything.
+/// Whose lessons a caller may schedule, see in full and take attendance on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LessonScope {
+    /// Office and admin: every teacher's.
+    All,
+    /// A teacher: their own.
+    Teacher(Uuid),
+}
+
+impl LessonScope {
+    /// Whether a lesson taught by `teacher_id` is within reach.
+    pub fn reaches(self, teacher_id: Uuid) -> bool {
+        match self {
+            Self::All => true,
+            Self::Teacher(own) => own == teacher_id,
+        }
+    }
+}
+
+/// The lessons `principal` may manage, or `None` for none.
+pub fn lesson_scope(principal: &Principal) -> Option<LessonScope> {
+    match principal {
+        Principal::Account {
+            role: Role::Admin | Role::Office,
+            ..
+        } => Some(LessonScope::All),
+        Principal::Account {
+            role: Role::Teacher,
+            id,
+            ..
+        } => Some(LessonScope::Teacher(*id)),
+        _ => None,
+    }
+}
+
+/// Which operations a key holding `scope` may perform: the online calendar books, moves and
+/// cancels bookings (the free times are public). The webshop's orders add theirs here, and
+/// nothing else grants an integration anything.
 fn scope_allows(scope: Scope) -> &'static [Action] {
     match scope {
-        Scope::Calendar | Scope::Webshop => &[],
+        Scope::Calendar => &[Action::ManageBookings],
+        Scope::Webshop => &[],
     }
 }
 
@@ -99,9 +140,11 @@ pub fn allows(principal: &Principal, action: Action) -> bool {
             | Action::ManageIntegrations
             | Action::ReadAuditLog
             | Action::ManagePrivacy => *role == Role::Admin,
-            Action::ManageCustomers | Action::ManageUniikkilista | Action::ManageSurveys => {
-                matches!(role, Role::Admin | Role::Office)
-            }
+            Action::ManageCustomers
+            | Action::ManageUniikkilista
+            | Action::ManageSurveys
+            | Action::ManageBookings => matches!(role, Role::Admin | Role::Office),
+            Action::TeachLessons => role.is_staff(),
         },
         Principal::Integration { scopes, .. } => scopes
             .iter()
@@ -164,11 +207,35 @@ mod tests {
     }
 
     #[test]
-    fn integration_keys_are_allowed_no_operation_yet_whatever_their_scopes() {
+    fn the_calendar_scope_manages_bookings_and_nothing_else() {
+        let calendar = Principal::Integration {
+            id: Uuid::nil(),
+            kind: domain::IntegrationKind::Calendar,
+            scopes: vec![Scope::Calendar],
+        };
+        assert!(allows(&calendar, Action::ManageBookings));
+        assert!(!allows(&calendar, Action::TeachLessons));
+        assert_eq!(lesson_scope(&calendar), None);
+        assert!(allows(&account(Role::Teacher), Action::TeachLessons));
+        assert!(!allows(&account(Role::Teacher), Action::ManageBookings));
+        assert!(!allows(&account(Role::Customer), Action::TeachLessons));
+        let own = Uuid::from_u128(7);
+        let teacher = Principal::Account {
+            id: own,
+            role: Role::Teacher,
+            session_id: Uuid::nil(),
+        };
+        let scope = lesson_scope(&teacher).unwrap();
+        assert!(scope.reaches(own) && !scope.reaches(Uuid::nil()));
+        assert!(lesson_scope(&account(Role::Office)).unwrap().reaches(own));
+    }
+
+    #[test]
+    fn a_webshop_key_is_allowed_no_operation_yet_whatever_its_kind() {
         let integration = Principal::Integration {
             id: Uuid::nil(),
             kind: domain::IntegrationKind::Webshop,
-            scopes: Scope::ALL.to_vec(),
+            scopes: vec![Scope::Webshop],
         };
         for action in [
             Action::ManageStaff,
@@ -178,6 +245,8 @@ mod tests {
             Action::ManageUniikkilista,
             Action::ManageSurveys,
             Action::ManagePrivacy,
+            Action::TeachLessons,
+            Action::ManageBookings,
         ] {
             assert!(!allows(&integration, action), "{action:?}");
         }

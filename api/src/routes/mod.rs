@@ -4,10 +4,12 @@
 
 mod audit_events;
 mod auth;
+mod bookings;
 mod consents;
 mod customers;
 mod health;
 mod integrations;
+mod lessons;
 mod me;
 mod metrics;
 mod privacy;
@@ -38,6 +40,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(surveys::configure)
             .configure(privacy::configure)
             .configure(privacy_requests::configure)
-            .configure(consents::configure),
+            .configure(consents::configure)
+            .configure(lessons::configure)
+            .configure(bookings::configure),
     );
 }

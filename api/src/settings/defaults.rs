@@ -69,6 +69,9 @@ pub fn retention_inactive_years() -> u32 {
 pub fn retention_interval_hours() -> u64 {
     24
 }
+pub fn calendar_cut_off_hours() -> u32 {
+    24
+}
 pub fn public_url() -> String {
     "http://127.0.0.1:8080".to_owned()
 }

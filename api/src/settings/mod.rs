@@ -53,6 +53,7 @@ pub struct Settings {
     pub auth: Auth,
     pub delivery: Delivery,
     pub retention: Retention,
+    pub calendar: Calendar,
 }
 
 /// The HTTP server: where it listens, what it accepts, how it stops.
@@ -196,7 +197,24 @@ impl From<raw::Raw> for Settings {
                 inactive_years: raw.retention_inactive_years,
                 interval_hours: raw.retention_interval_hours,
             },
+            calendar: Calendar {
+                cut_off_hours: raw.calendar_cut_off_hours,
+            },
         }
+    }
+}
+
+/// The teaching calendar's rules.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    /// Until how many hours before a lesson a customer may cancel or move their own booking;
+    /// after it only staff can, and a cancellation is marked late.
+    pub cut_off_hours: u32,
+}
+
+impl Calendar {
+    pub fn cut_off(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.cut_off_hours))
     }
 }
 

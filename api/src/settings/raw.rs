@@ -70,6 +70,8 @@ pub(super) struct Raw {
     pub(super) retention_inactive_years: u32,
     #[serde(default = "defaults::retention_interval_hours")]
     pub(super) retention_interval_hours: u64,
+    #[serde(default = "defaults::calendar_cut_off_hours")]
+    pub(super) calendar_cut_off_hours: u32,
     #[serde(default = "defaults::public_url")]
     pub(super) public_url: String,
     #[serde(default = "defaults::mail_from")]

@@ -106,6 +106,12 @@ impl Settings {
                 "must be between 1 and 20",
             ));
         }
+        if self.calendar.cut_off_hours > 24 * 14 {
+            return Err(invalid(
+                "UNIIKKI_CALENDAR_CUT_OFF_HOURS",
+                "must be between 0 and 336 (two weeks)",
+            ));
+        }
         if !(1..=50).contains(&self.delivery.max_attempts) {
             return Err(invalid(
                 "UNIIKKI_DELIVERY_MAX_ATTEMPTS",

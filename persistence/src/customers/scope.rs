@@ -2,7 +2,8 @@
 
 use uuid::Uuid;
 
-use crate::raw_sql::RawQuery;
+use crate::raw_sql::{Bind, RawQuery};
+use crate::sql_types::DbUuid;
 
 /// Which customers a query may return: the caller's reach, applied in the query itself so
 /// that what a caller may not see is never read.
@@ -10,7 +11,8 @@ use crate::raw_sql::RawQuery;
 pub enum CustomerScope {
     /// Office and admin: everyone.
     All,
-    /// A teacher: the students in their own lessons.
+    /// A teacher: the customers booked on their own lessons (a booking the customer cancelled
+    /// does not count).
     TaughtBy(Uuid),
 }
 
@@ -20,11 +22,16 @@ impl CustomerScope {
     pub(super) fn write_condition(self, query: &mut RawQuery, glue: &'static str) -> &'static str {
         match self {
             Self::All => glue,
-            Self::TaughtBy(_teacher) => {
-                // No lessons are recorded yet, so a teacher teaches nobody. The lessons and
-                // bookings area makes this `id IN (the customers booked on the teacher's
-                // lessons)`.
-                query.sql(glue).sql("1 = 0");
+            Self::TaughtBy(teacher) => {
+                query
+                    .sql(glue)
+                    .sql(
+                        "id IN (SELECT b.customer_id FROM bookings b \
+                         JOIN lessons l ON l.id = b.lesson_id \
+                         WHERE b.status <> 'cancelled' AND l.teacher_id = ",
+                    )
+                    .bind(Bind::Id(DbUuid(teacher)))
+                    .sql(")");
                 " AND "
             }
         }

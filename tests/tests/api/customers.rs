@@ -378,7 +378,7 @@ async fn patch_honours_if_match_and_rechecks_the_whole_customer(app: TestApp) {
     assert_eq!(current["version"], 2, "failed patches changed nothing");
 }
 
-async fn staff_reads_are_audited_and_teachers_see_no_one_yet(app: TestApp) {
+async fn staff_reads_are_audited_and_a_teacher_without_students_sees_no_one(app: TestApp) {
     let office = app.session_as(Role::Office).await;
     let created = create(&app, &office.access_token, &maija()).await;
     let id = created["id"].as_str().unwrap();
@@ -542,7 +542,7 @@ on_both_backends!(
     a_search_pages_through_every_kind_of_match_once_in_order,
     lists_page_in_finnish_alphabetical_order,
     patch_honours_if_match_and_rechecks_the_whole_customer,
-    staff_reads_are_audited_and_teachers_see_no_one_yet,
+    staff_reads_are_audited_and_a_teacher_without_students_sees_no_one,
     a_customer_logs_in_with_a_one_time_password_and_rectifies_their_details,
     a_customer_without_email_cannot_get_a_login,
 );

@@ -107,6 +107,26 @@ async fn erasure_leaves_nothing_of_the_person_but_what_the_report_keeps(app: Tes
             .any(|r| r["what"].as_str().unwrap().contains("audit"))
     );
 
+    {
+        use diesel::prelude::*;
+        use persistence::schema::{bookings, lessons};
+        let mut conn = app.pool.get().unwrap();
+        let id = persistence::sql_types::DbUuid(customer.parse().unwrap());
+        let left: i64 = bookings::table
+            .filter(bookings::customer_id.eq(id))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(left, 0, "the person's bookings went");
+        let taken: Vec<i32> = lessons::table
+            .select(lessons::booked)
+            .load(&mut *conn)
+            .unwrap();
+        assert!(
+            taken.iter().all(|n| *n == 0),
+            "their places are free again: {taken:?}"
+        );
+    }
     let everything = dump(&app);
     for canary in CANARIES {
         assert!(

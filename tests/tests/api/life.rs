@@ -156,6 +156,37 @@ pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
         201
     );
 
+    // A lesson booked, moved and held: bookings and their history.
+    let teacher = app.session_as(Role::Teacher).await.account_id;
+    let mut lessons = Vec::new();
+    for day in [3, 4] {
+        let lesson = json!({"teacher_id": teacher, "starts_at": format!("2030-03-0{day}T12:00:00Z"),
+            "ends_at": format!("2030-03-0{day}T12:45:00Z"), "location": {"kind": "room", "room": "Sali"},
+            "kind": "private", "capacity": 1, "price_cents": 4000});
+        let reply = app
+            .post_json("/api/v1/lessons", Some(&office.access_token), &lesson)
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        lessons.push(reply.json()["id"].as_str().unwrap().to_owned());
+    }
+    let booked = app
+        .post_json(
+            "/api/v1/bookings",
+            Some(&token),
+            &json!({"lesson_id": lessons[0]}),
+        )
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.text());
+    let booking = booked.json()["id"].as_str().unwrap().to_owned();
+    let moved = app
+        .post_json(
+            &format!("/api/v1/bookings/{booking}/reschedule"),
+            Some(&token),
+            &json!({"lesson_id": lessons[1]}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+
     let give = json!({"granted": true, "privacy_notice_version": "2026-11-25"});
     let reply = app
         .send_json(

@@ -4,6 +4,7 @@
 mod adversarial;
 mod audit;
 mod auth;
+mod calendar;
 mod conditional;
 mod consents;
 mod contract_rules;

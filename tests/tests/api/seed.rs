@@ -36,6 +36,24 @@ async fn the_seed_is_realistic_deterministic_and_only_for_an_empty_register(app:
         "{report:?}"
     );
     assert_eq!(report.history_rows, 3 * 40);
+    // Three teachers, twelve weeks of Monday to Thursday at three hours; every other booked.
+    assert_eq!(
+        (report.teachers, report.lessons, report.bookings),
+        (3, 3 * 12 * 4 * 3, 3 * 12 * 4 * 3 / 2)
+    );
+    {
+        use persistence::schema::{bookings, lessons};
+        let mut conn = app.pool.get().unwrap();
+        let taken: Vec<i32> = lessons::table
+            .select(lessons::booked)
+            .load(&mut *conn)
+            .unwrap();
+        let stored: i64 = bookings::table.count().get_result(&mut *conn).unwrap();
+        assert_eq!(
+            (taken.iter().sum::<i32>() as usize, stored as usize),
+            (report.bookings, report.bookings)
+        );
+    }
     let stored_logins: i64 = login_events::table
         .count()
         .get_result(&mut *app.pool.get().unwrap())

@@ -1,7 +1,7 @@
 //! `uniikki seed`: fills an empty register with realistic, deterministic data for benchmarks
 //! and manual testing. Finnish names with ä, ö and å, unique emails and phone numbers, minors
 //! with guardians, UniikkiLista subscribers, consents, survey answers and logins; a few
-//! customers get a long history.
+//! customers get a long history; three teachers get a term of lessons, half of them booked.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use crate::auth::passwords;
 
+mod calendar;
 mod people;
 
 use crate::privacy::notice::EDITION;
@@ -102,6 +103,9 @@ pub struct SeedReport {
     pub survey_responses: usize,
     pub login_events: usize,
     pub history_rows: usize,
+    pub teachers: usize,
+    pub lessons: usize,
+    pub bookings: usize,
 }
 
 impl SeedReport {
@@ -150,10 +154,14 @@ pub fn seed(
         Ok::<_, persistence::DbError>(account.id)
     })?;
     let mut history_accounts = Vec::new();
+    let mut first_customers = Vec::new();
 
     for start in (0..customers_wanted).step_by(BATCH) {
         let end = (start + BATCH).min(customers_wanted);
         let batch: Vec<Planned> = (start..end).map(|i| plan(i, &mut rng, today)).collect();
+        if first_customers.len() < BATCH {
+            first_customers.extend(batch.iter().map(|p| p.id));
+        }
         write_transaction(&mut conn, |conn| -> anyhow::Result<()> {
             let rows = batch.iter().map(|p| (p.id, &p.profile));
             customers::insert_many(conn, rows, Source::Staff, now)?;
@@ -197,6 +205,12 @@ pub fn seed(
             now,
         )?;
     }
+    let term = write_transaction(&mut conn, |conn| {
+        calendar::seed_term(conn, &password_hash, &first_customers, office, now)
+    })?;
+    report.teachers = term.teachers;
+    report.lessons = term.lessons;
+    report.bookings = term.bookings;
     // Fresh statistics, as autovacuum would gather in time: planned without them, PostgreSQL
     // searched the just-seeded customers five times slower.
     diesel::sql_query("ANALYZE").execute(&mut conn)?;

@@ -88,6 +88,14 @@ catalogue! {
         "The client took longer than the server's request timeout to send the request. Retry on a better connection.";
     Conflict = "conflict", 409, "The request conflicts with existing data",
         "The change cannot be made in the current state: a duplicate email, a restricted customer, a request already closed. `detail` says which; `existing_id` names the existing resource where there is one.";
+    LessonFull = "lesson-full", 409, "The lesson has no free place",
+        "Every place on the lesson is taken (another booking may have just won it). Choose another time from `GET /api/v1/lesson-slots`.";
+    LessonUnavailable = "lesson-unavailable", 409, "The lesson cannot be booked",
+        "The lesson was cancelled or has already started. Choose another time from `GET /api/v1/lesson-slots`.";
+    TimeOverlap = "time-overlap", 409, "The time overlaps another",
+        "A teacher cannot teach two lessons at once, a room cannot hold two, and a customer cannot be booked on two at the same time. `existing_id` names the lesson or booking in the way.";
+    CutOffPassed = "cut-off-passed", 409, "Too late to change this booking yourself",
+        "The cancellation cut-off before the lesson has passed: only the school can cancel or move the booking now (a late cancellation may be charged). Contact the school.";
     PreconditionFailed = "precondition-failed", 412, "The resource has changed since you read it",
         "`If-Match` named a version that is no longer current. Fetch the resource again, reapply the change and retry with its new `ETag`.";
     PreconditionRequired = "precondition-required", 428, "Send If-Match with the version you read",

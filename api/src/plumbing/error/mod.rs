@@ -1,5 +1,6 @@
 //! One error type for the whole API, rendered as `application/problem+json`.
 
+mod calendar;
 mod catalogue;
 mod fallback;
 mod problem;
@@ -9,6 +10,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use persistence::DbError;
 
+pub use calendar::CalendarRefusal;
 pub use catalogue::{PROBLEM_BASE, ProblemType};
 pub use fallback::{path_config, query_config, unmatched_route};
 pub use problem::{FieldError, Problem};
@@ -55,6 +57,9 @@ pub enum ApiError {
         detail: String,
         existing_id: Option<uuid::Uuid>,
     },
+    /// The calendar refused a booking or a lesson: full, gone, overlapping, too late.
+    #[error("calendar refused: {0:?}")]
+    Calendar(CalendarRefusal),
     /// An `Idempotency-Key` sent again with a different request.
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
@@ -90,6 +95,7 @@ impl ApiError {
             Self::NotFound => ProblemType::NotFound,
             Self::MethodNotAllowed { .. } => ProblemType::MethodNotAllowed,
             Self::Conflict { .. } => ProblemType::Conflict,
+            Self::Calendar(refusal) => refusal.kind(),
             Self::IdempotencyKeyReused => ProblemType::IdempotencyKeyReused,
             Self::PreconditionFailed => ProblemType::PreconditionFailed,
             Self::PreconditionRequired => ProblemType::PreconditionRequired,
@@ -120,6 +126,7 @@ impl ApiError {
                 "POST /api/v1/auth/password with your one-time password and a new one".to_owned(),
             ),
             Self::Conflict { detail, .. } => Some(detail.clone()),
+            Self::Calendar(refusal) => Some(refusal.detail()),
             Self::IdempotencyKeyReused => Some(
                 "send a new key with a new request; a key repeats only the request it came with"
                     .to_owned(),
@@ -164,6 +171,7 @@ impl ApiError {
             },
             existing_id: match self {
                 Self::Conflict { existing_id, .. } => *existing_id,
+                Self::Calendar(CalendarRefusal::Overlap { existing_id, .. }) => Some(*existing_id),
                 _ => None,
             },
         }

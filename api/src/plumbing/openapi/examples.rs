@@ -11,6 +11,27 @@ const CUSTOMER_ID: &str = "01938a4e-7c2b-7d3e-9f10-2a4b6c8d0e1f";
 const ACCOUNT_ID: &str = "01938a4e-9a11-7b22-8c33-4d5e6f708192";
 const SURVEY_ID: &str = "01938a40-1111-7222-8333-444455556666";
 const AT: &str = "2026-11-25T10:00:00Z";
+const LESSON_ID: &str = "01938a50-1a2b-7c3d-8e4f-5a6b7c8d9e0f";
+const BOOKING_ID: &str = "01938a51-2b3c-7d4e-8f5a-6b7c8d9e0f1a";
+const LESSON_STARTS: &str = "2027-01-12T15:00:00Z";
+const LESSON_ENDS: &str = "2027-01-12T15:45:00Z";
+
+fn lesson() -> Value {
+    json!({"id": LESSON_ID, "teacher_id": ACCOUNT_ID, "teacher_name": "Liisa Laulaja",
+        "starts_at": LESSON_STARTS, "ends_at": LESSON_ENDS,
+        "location": {"kind": "room", "room": "Studio 1"}, "kind": "private", "capacity": 1,
+        "free_places": 1, "price_cents": 4500, "status": "scheduled", "version": 1,
+        "created_at": AT, "updated_at": AT})
+}
+
+fn booking() -> Value {
+    json!({"id": BOOKING_ID, "lesson_id": LESSON_ID, "customer_id": CUSTOMER_ID,
+        "starts_at": LESSON_STARTS, "ends_at": LESSON_ENDS, "status": "booked",
+        "late_cancellation": false, "source": "customer", "version": 1,
+        "created_at": AT, "updated_at": AT,
+        "history": [{"event": "booked", "lesson_id": LESSON_ID, "late": false,
+            "actor_kind": "account", "occurred_at": AT}]})
+}
 
 fn written() -> Vec<(&'static str, Value)> {
     vec![
@@ -44,6 +65,16 @@ fn written() -> Vec<(&'static str, Value)> {
                 "must_change_password": false}),
         ),
         ("HealthStatus", json!({"status": "ok"})),
+        ("LessonView", lesson()),
+        ("LessonSeriesView", json!({"lessons": [lesson()]})),
+        (
+            "SlotView",
+            json!({"lesson_id": LESSON_ID, "teacher_id": ACCOUNT_ID,
+                "teacher_name": "Liisa Laulaja", "starts_at": LESSON_STARTS,
+                "ends_at": LESSON_ENDS, "location_kind": "room", "kind": "private",
+                "free_places": 1, "price_cents": 4500}),
+        ),
+        ("BookingView", booking()),
         (
             "CreatedIntegration",
             json!({"id": "01938a41-2222-7333-8444-555566667777", "name": "Ajanvarauskalenteri",

@@ -2,6 +2,7 @@
 //! the status the policy promises. Each area's rows are in its own file here; a new endpoint
 //! fails the test until its area has a row for it, and a new area adds its file to `AREAS`.
 
+mod calendar;
 mod customers;
 mod identity;
 mod operations;
@@ -60,12 +61,20 @@ struct Fixtures {
     spare: Value,
     request: Value,
     signup: Value,
+    /// The matrix's teacher (the account behind `Who::Teacher`), their lessons, bookings of
+    /// `customer` on `lesson` and on another lesson (to cancel), and a lesson to move to.
+    teacher: String,
+    lesson: String,
+    other_lesson: String,
+    booking: String,
+    cancel_booking: String,
 }
 
 /// Each area's rows, in the order they run (identity last: its logout ends the sessions).
-const AREAS: [fn(&Fixtures) -> Vec<Row>; 6] = [
+const AREAS: [fn(&Fixtures) -> Vec<Row>; 7] = [
     operations::rows,
     customers::rows,
+    calendar::rows,
     uniikkilista::rows,
     surveys::rows,
     privacy::rows,
@@ -274,6 +283,40 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
         .unwrap()
         .to_owned();
 
+    let teacher_token = tokens
+        .iter()
+        .find(|(w, _)| *w == Who::Teacher)
+        .and_then(|(_, t)| t.clone())
+        .unwrap();
+    let teacher = app.me(&teacher_token).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let make_lesson = async |day: usize| {
+        let reply = app
+            .post_json(
+                "/api/v1/lessons",
+                Some(&admin.access_token),
+                &calendar::lesson(&teacher, day, 14),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        reply.json()["id"].as_str().unwrap().to_owned()
+    };
+    let lesson = make_lesson(10).await;
+    let other_lesson = make_lesson(11).await;
+    let cancel_lesson = make_lesson(12).await;
+    let book = async |lesson: &str| {
+        let body = json!({"lesson_id": lesson, "customer_id": customer});
+        let reply = app
+            .post_json("/api/v1/bookings", Some(&admin.access_token), &body)
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        reply.json()["id"].as_str().unwrap().to_owned()
+    };
+    let booking = book(&lesson).await;
+    let cancel_booking = book(&cancel_lesson).await;
+
     let fixtures = Fixtures {
         customer,
         target,
@@ -285,6 +328,11 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
         spare,
         request,
         signup,
+        teacher,
+        lesson,
+        other_lesson,
+        booking,
+        cancel_booking,
     };
     let rows: Vec<Row> = AREAS.iter().flat_map(|area| area(&fixtures)).collect();
 
@@ -303,6 +351,11 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
             }
             if row.method == Method::POST && row.path == "/api/v1/customers" {
                 body = Some(person(&name));
+            }
+            if row.method == Method::POST
+                && let Some(own) = calendar::body_for(&row.path, &fixtures.teacher, *who)
+            {
+                body = Some(own);
             }
             if row.path == "/api/v1/auth/login" {
                 body = Some(

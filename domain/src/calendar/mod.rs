@@ -1,0 +1,10 @@
+//! The teaching calendar's rules: lessons, bookings and their states, and the school's clock.
+
+mod lesson;
+mod names;
+pub mod time;
+
+pub use lesson::{LessonProblem, check_lesson, room_key};
+pub use names::{
+    Attendance, BookingEvent, BookingSource, BookingStatus, LessonKind, LessonStatus, LocationKind,
+};

@@ -1,0 +1,4 @@
+//! The teaching calendar: lessons and the bookings on them.
+
+pub mod bookings;
+pub mod lessons;
