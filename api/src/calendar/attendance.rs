@@ -1,6 +1,6 @@
 //! Attendance: what became of each participant of a lesson, and a customer's lessons held.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::audit::{AuditAction, Touched};
 use domain::calendar::{Attendance, BookingStatus};
 use persistence::calendar::bookings::{self, Window};
@@ -89,7 +89,7 @@ pub async fn history(
     state: &AppState,
     caller: Reader,
     whose: Whose,
-    after: Option<Uuid>,
+    after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Page<BookingView>, ApiError> {
     let window = Window {

@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use super::actor_of;
 use super::dto::*;
-use super::lessons::not_found_is_cursor;
 use crate::auth::policy;
 use crate::auth::{Action, Caller, Principal, Reader};
 use crate::plumbing::error::{ApiError, CalendarRefusal, FieldError};
@@ -347,14 +346,19 @@ pub async fn list(
     caller: Reader,
     whose: Whose,
     window: Window,
-    after: Option<Uuid>,
+    after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Page<BookingView>, ApiError> {
     let who: Caller = (*caller).clone();
     let read = move |conn: &mut AnyConnection| {
         let customer_id = list_owner(conn, &who, whose)?;
-        bookings::of_customer(conn, customer_id, window, after, limit + 1)
-            .map_err(not_found_is_cursor)
+        Ok(bookings::of_customer(
+            conn,
+            customer_id,
+            window,
+            after,
+            limit + 1,
+        )?)
     };
     let rows = match whose {
         Whose::Mine => crate::plumbing::db::run(&state.pool, read).await?,
@@ -367,5 +371,5 @@ pub async fn list(
             caller.read_audited(state, entry, read).await?
         }
     };
-    Ok(page(rows, limit, |b| b.id, Into::into))
+    Ok(page(rows, limit, |b| (b.starts_at, b.id), Into::into))
 }

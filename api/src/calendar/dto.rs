@@ -146,7 +146,7 @@ pub struct LessonQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", max_length = 22)]
+    #[param(pattern = "^[A-Za-z0-9_-]{32}$", max_length = 32)]
     pub cursor: Option<String>,
 }
 
@@ -165,7 +165,7 @@ pub struct SlotQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", max_length = 22)]
+    #[param(pattern = "^[A-Za-z0-9_-]{32}$", max_length = 32)]
     pub cursor: Option<String>,
 }
 
@@ -298,7 +298,20 @@ pub struct BookingQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", max_length = 22)]
+    #[param(pattern = "^[A-Za-z0-9_-]{32}$", max_length = 32)]
+    pub cursor: Option<String>,
+}
+
+/// A page of a list in order of time: its size and where to continue.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TimePageQuery {
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{32}$", max_length = 32)]
     pub cursor: Option<String>,
 }
 

@@ -247,7 +247,7 @@ pub async fn list(
     state: &AppState,
     caller: Caller,
     mut filter: LessonFilter,
-    after: Option<Uuid>,
+    after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Page<LessonView>, ApiError> {
     if let LessonScope::Teacher(own) = scope_of(&caller)? {
@@ -260,18 +260,10 @@ pub async fn list(
         filter.teacher_id = Some(own);
     }
     let rows = db::run(&state.pool, move |conn| {
-        lessons::list(conn, &filter, after, limit + 1).map_err(not_found_is_cursor)
+        Ok(lessons::list(conn, &filter, after, limit + 1)?)
     })
     .await?;
-    Ok(page(rows, limit, |l| l.id, Into::into))
-}
-
-/// A cursor naming a row that is gone (or never was) is a bad parameter, not a missing page.
-pub fn not_found_is_cursor(error: DbError) -> ApiError {
-    match error {
-        DbError::NotFound => crate::plumbing::http::unknown_cursor(),
-        other => other.into(),
-    }
+    Ok(page(rows, limit, |l| (l.starts_at, l.id), Into::into))
 }
 
 /// The public free times: scheduled lessons with a place left, starting from `from` (never
@@ -281,7 +273,7 @@ pub async fn slots(
     teacher_id: Option<Uuid>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
-    after: Option<Uuid>,
+    after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Page<SlotView>, ApiError> {
     let now = Utc::now();
@@ -294,10 +286,10 @@ pub async fn slots(
         starts_from: Some(from.map_or(now, |f| f.max(now))),
     };
     let rows = db::run(&state.pool, move |conn| {
-        lessons::list(conn, &filter, after, limit + 1).map_err(not_found_is_cursor)
+        Ok(lessons::list(conn, &filter, after, limit + 1)?)
     })
     .await?;
-    Ok(page(rows, limit, |l| l.id, Into::into))
+    Ok(page(rows, limit, |l| (l.starts_at, l.id), Into::into))
 }
 
 /// The school cancels a lesson: every live booking on it becomes `cancelled_by_school`.

@@ -27,7 +27,9 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     // Visible ASCII only (RFC 9110 §8.8.3); other bytes are a malformed header, not a version.
     let value = value
         .to_str()
-        .map_err(|_| invalid_parameter("If-Match", "must be an ETag like \"3\", or *"))?
+        .ok()
+        .filter(|v| crate::plumbing::middleware::conditional::printable(v))
+        .ok_or_else(|| invalid_parameter("If-Match", "must be an ETag like \"3\", or *"))?
         .trim();
     at_most("If-Match", Some(value), MAX_PRECONDITION_LENGTH)?;
     if value == "*" {
@@ -138,11 +140,34 @@ impl CursorKey for i64 {
     }
 }
 
+/// A position in a list in order of time, then id (lessons by start): the time's microseconds
+/// (8 bytes big-endian) and the id, 24 bytes, 32 characters. The list reads it as a position
+/// without looking the row up, so a cursor whose row is gone still continues the list. A time
+/// outside years 1–9999 is taken as the nearer of them, which both engines store.
+impl CursorKey for (chrono::DateTime<chrono::Utc>, uuid::Uuid) {
+    const PATTERN: &'static str = TIME_CURSOR;
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = self.0.timestamp_micros().to_be_bytes().to_vec();
+        bytes.extend_from_slice(self.1.as_bytes());
+        bytes
+    }
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let (micros, id) = bytes.split_at_checked(8)?;
+        let micros = i64::from_be_bytes(<[u8; 8]>::try_from(micros).ok()?);
+        const FIRST: i64 = -62_135_596_800_000_000; // 0001-01-01T00:00:00Z
+        const LAST: i64 = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999Z
+        let at = chrono::DateTime::from_timestamp_micros(micros.clamp(FIRST, LAST))?;
+        Some((at, uuid::Uuid::from_slice(id).ok()?))
+    }
+}
+
 /// The form of a cursor over ids (for `#[param(pattern = ...)]`, which takes a literal; a test
 /// keeps the literals equal to these).
 pub const UUID_CURSOR: &str = "^[A-Za-z0-9_-]{21}[AQgw]$";
 /// The form of a cursor over sequence numbers.
 pub const SEQUENCE_CURSOR: &str = "^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$";
+/// The form of a cursor over times and ids.
+pub const TIME_CURSOR: &str = "^[A-Za-z0-9_-]{32}$";
 
 /// The position an opaque cursor stands for.
 pub fn decode_cursor<K: CursorKey>(cursor: Option<&str>) -> Result<Option<K>, ApiError> {
@@ -230,6 +255,19 @@ mod tests {
         assert!(decode_cursor::<uuid::Uuid>(Some(&URL_SAFE_NO_PAD.encode("12"))).is_err());
     }
 
+    /// Whether `text` has the form `^[A-Za-z0-9_-]{N}$`.
+    fn regex_lite_matches(pattern: &str, text: &str) -> bool {
+        let n: usize = pattern
+            .trim_start_matches("^[A-Za-z0-9_-]{")
+            .trim_end_matches("}$")
+            .parse()
+            .unwrap();
+        text.len() == n
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }
+
     /// Every cursor the server gives out has the contract's form, and every string of that
     /// form decodes: the form is the canonical base64url of a key's bytes, nothing else.
     #[test]
@@ -253,6 +291,21 @@ mod tests {
                 decode_cursor::<uuid::Uuid>(Some(&cursor))
                     .unwrap()
                     .is_some()
+            );
+        }
+        type Timed = (chrono::DateTime<chrono::Utc>, uuid::Uuid);
+        let now: Timed = (chrono::Utc::now(), uuid::Uuid::now_v7());
+        let cursor = URL_SAFE_NO_PAD.encode(now.to_bytes());
+        assert!(regex_lite_matches(TIME_CURSOR, &cursor), "{cursor}");
+        let back = decode_cursor::<Timed>(Some(&cursor)).unwrap().unwrap();
+        assert_eq!(back.1, now.1);
+        assert_eq!(back.0.timestamp_micros(), now.0.timestamp_micros());
+        for filler in ["A", "_", "-", "z"] {
+            let cursor = filler.repeat(32);
+            let (at, _) = decode_cursor::<Timed>(Some(&cursor)).unwrap().unwrap();
+            assert!(
+                (1..=9999).contains(&chrono::Datelike::year(&at)),
+                "{cursor}: {at}"
             );
         }
         let (run, last) = form(SEQUENCE_CURSOR);

@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
 use persistence::calendar::bookings::Window;
 use uuid::Uuid;
 
@@ -163,7 +164,7 @@ async fn list(
     query: BookingQuery,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    let after = decode_cursor::<(DateTime<Utc>, Uuid)>(query.cursor.as_deref())?;
     let window = Window {
         from: query.from,
         to: query.to,

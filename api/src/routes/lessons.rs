@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use chrono::{DateTime, Utc};
 use persistence::calendar::lessons::LessonFilter;
 use uuid::Uuid;
 
@@ -11,7 +12,7 @@ use crate::calendar::dto::*;
 use crate::calendar::{attendance, lessons};
 use crate::plumbing::error::{ApiError, Problem};
 use crate::plumbing::extract::Json;
-use crate::plumbing::http::{Page, PageQuery, decode_cursor, etag, if_match, page_limit};
+use crate::plumbing::http::{Page, decode_cursor, etag, if_match, page_limit};
 use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -63,7 +64,7 @@ pub async fn create_lesson(
             content_type = "application/problem+json", body = Problem)
     )
 )]
-#[post("/lessons/series")]
+#[post("/lesson-series")]
 pub async fn create_lesson_series(
     state: web::Data<AppState>,
     caller: Caller,
@@ -89,7 +90,7 @@ pub async fn list_lessons(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let limit = page_limit(query.limit)?;
-    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    let after = decode_cursor::<(DateTime<Utc>, Uuid)>(query.cursor.as_deref())?;
     let filter = LessonFilter {
         teacher_id: query.teacher_id,
         from: query.from,
@@ -196,7 +197,7 @@ pub async fn list_lesson_slots(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let limit = page_limit(query.limit)?;
-    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    let after = decode_cursor::<(DateTime<Utc>, Uuid)>(query.cursor.as_deref())?;
     let slots =
         lessons::slots(&state, query.teacher_id, query.from, query.to, after, limit).await?;
     Ok(HttpResponse::Ok().json(slots))
@@ -207,17 +208,17 @@ pub async fn list_lesson_slots(
     tag = "me",
     operation_id = "list_my_lessons",
     security(("access_token" = [])),
-    params(PageQuery),
+    params(TimePageQuery),
     responses((status = 200, description = "One page of your past lessons, oldest first", body = Page<BookingView>))
 )]
 #[get("/me/lessons")]
 pub async fn list_my_lessons(
     state: web::Data<AppState>,
     caller: Reader,
-    query: web::Query<PageQuery>,
+    query: web::Query<TimePageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    let after = decode_cursor::<(DateTime<Utc>, Uuid)>(query.cursor.as_deref())?;
     let page = attendance::history(&state, caller, Whose::Mine, after, limit).await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -228,7 +229,7 @@ pub async fn list_my_lessons(
     tag = "customers",
     operation_id = "list_customer_lessons",
     security(("access_token" = [])),
-    params(("id" = Uuid, Path, description = "Customer id"), PageQuery),
+    params(("id" = Uuid, Path, description = "Customer id"), TimePageQuery),
     responses((status = 200, description = "One page of past lessons, oldest first", body = Page<BookingView>))
 )]
 #[get("/customers/{id}/lessons")]
@@ -236,10 +237,10 @@ pub async fn list_customer_lessons(
     state: web::Data<AppState>,
     caller: Reader,
     id: web::Path<Uuid>,
-    query: web::Query<PageQuery>,
+    query: web::Query<TimePageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    let after = decode_cursor::<(DateTime<Utc>, Uuid)>(query.cursor.as_deref())?;
     let whose = Whose::Customer(id.into_inner());
     let page = attendance::history(&state, caller, whose, after, limit).await?;
     Ok(HttpResponse::Ok().json(page))

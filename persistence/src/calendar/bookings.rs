@@ -286,13 +286,13 @@ pub struct Window {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Up to `limit` of a customer's bookings in order of the lesson's start, after the booking
-/// `after` (`Err(NotFound)` when it names none of theirs).
+/// Up to `limit` of a customer's bookings in order of the lesson's start (then id), after the
+/// position `after`.
 pub fn of_customer(
     conn: &mut AnyConnection,
     customer_id: Uuid,
     window: Window,
-    after: Option<Uuid>,
+    after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<Booking>, DbError> {
     let mut query = b::table
@@ -307,16 +307,12 @@ pub fn of_customer(
     if let Some(to) = window.to {
         query = query.filter(b::starts_at.lt(DbTime::new(to)));
     }
-    if let Some(after) = after {
-        let start = b::table
-            .filter(b::id.eq(DbUuid(after)))
-            .filter(b::customer_id.eq(DbUuid(customer_id)))
-            .select(b::starts_at)
-            .first::<DbTime>(conn)?;
+    if let Some((start, id)) = after {
+        let start = DbTime::new(start);
         query = query.filter(
             b::starts_at
                 .gt(start)
-                .or(b::starts_at.eq(start).and(b::id.gt(DbUuid(after)))),
+                .or(b::starts_at.eq(start).and(b::id.gt(DbUuid(id)))),
         );
     }
     query.load::<Row>(conn)?.into_iter().map(from_row).collect()

@@ -293,12 +293,12 @@ pub struct LessonFilter {
     pub free_only: bool,
 }
 
-/// Up to `limit` lessons matching `filter`, in order of start, after the lesson `after`
-/// (`Err(NotFound)` when `after` names no lesson).
+/// Up to `limit` lessons matching `filter`, in order of start (then id), after the position
+/// `after`.
 pub fn list(
     conn: &mut AnyConnection,
     filter: &LessonFilter,
-    after: Option<Uuid>,
+    after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<Lesson>, DbError> {
     let mut query = l::table
@@ -325,15 +325,12 @@ pub fn list(
     if filter.free_only {
         query = query.filter(l::booked.lt(l::capacity));
     }
-    if let Some(after) = after {
-        let start = l::table
-            .find(DbUuid(after))
-            .select(l::starts_at)
-            .first::<DbTime>(conn)?;
+    if let Some((start, id)) = after {
+        let start = DbTime::new(start);
         query = query.filter(
             l::starts_at
                 .gt(start)
-                .or(l::starts_at.eq(start).and(l::id.gt(DbUuid(after)))),
+                .or(l::starts_at.eq(start).and(l::id.gt(DbUuid(id)))),
         );
     }
     query.load::<Row>(conn)?.into_iter().map(from_row).collect()

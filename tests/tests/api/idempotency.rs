@@ -223,8 +223,8 @@ fn the_contract_lists_the_key_on_exactly_the_idempotent_posts() {
         [
             "post /api/v1/bookings",
             "post /api/v1/customers",
+            "post /api/v1/lesson-series",
             "post /api/v1/lessons",
-            "post /api/v1/lessons/series",
             "post /api/v1/me/privacy-requests",
             "post /api/v1/privacy-requests",
             "post /api/v1/staff",

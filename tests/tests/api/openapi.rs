@@ -250,7 +250,7 @@ fn versioned_resources_document_their_preconditions() {
 /// the routes' attributes are the constants of `plumbing::http`).
 #[test]
 fn every_cursor_parameter_states_a_form_the_server_decodes() {
-    use api::plumbing::http::{SEQUENCE_CURSOR, UUID_CURSOR};
+    use api::plumbing::http::{SEQUENCE_CURSOR, TIME_CURSOR, UUID_CURSOR};
     let doc = serde_json::to_value(api::plumbing::openapi::document()).unwrap();
     let mut lists = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -260,7 +260,7 @@ fn every_cursor_parameter_states_a_form_the_server_decodes() {
                 lists += 1;
                 let pattern = parameter["schema"]["pattern"].as_str().unwrap_or_default();
                 assert!(
-                    [UUID_CURSOR, SEQUENCE_CURSOR].contains(&pattern),
+                    [UUID_CURSOR, SEQUENCE_CURSOR, TIME_CURSOR].contains(&pattern),
                     "GET {path}: {pattern}"
                 );
             }

@@ -23,7 +23,9 @@ pub async fn conditional_get(
         None => None,
         // Visible ASCII only (RFC 9110 §8.8.3): anything else names no ETag this API gave out.
         Some(value) => match value.to_str() {
-            Ok(text) if text.len() <= MAX_PRECONDITION_LENGTH => Some(text.to_owned()),
+            Ok(text) if text.len() <= MAX_PRECONDITION_LENGTH && printable(text) => {
+                Some(text.to_owned())
+            }
             Ok(_) | Err(_) => {
                 let error = invalid_parameter("If-None-Match", "must be ETags like \"3\"");
                 return Ok(super::refused::refused(req, error));
@@ -52,6 +54,12 @@ pub async fn conditional_get(
         return Ok(response.map_body(|_, _| BoxBody::new(())));
     }
     Ok(response)
+}
+
+/// Whether `text` is printable ASCII, the contract's form of a precondition header (a tab,
+/// which HTTP lets through, is not part of any ETag list).
+pub fn printable(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 /// Whether an `If-None-Match` list names `current` (weak comparison, RFC 9110 §13.1.2).

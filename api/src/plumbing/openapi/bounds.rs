@@ -75,13 +75,19 @@ pub fn document_bounds(doc: &mut OpenApi) {
         }
         for (name, schema) in schemas.iter_mut() {
             // A page holds at most `limit`'s largest value; its cursor is an id's 22
-            // characters (or a sequence number's 11).
+            // characters (or a sequence number's 11), or a time and an id's 32 on the
+            // calendar's lists, which are in order of time.
             if name.starts_with("Page_") {
                 if let Some(Value::Object(items)) = schema.pointer_mut("/properties/items") {
                     items.entry("maxItems").or_insert_with(|| json!(MAX_LIMIT));
                 }
+                let length = if TIME_PAGES.contains(&name.as_str()) {
+                    32
+                } else {
+                    22
+                };
                 if let Some(Value::Object(cursor)) = schema.pointer_mut("/properties/next_cursor") {
-                    cursor.entry("maxLength").or_insert_with(|| json!(22));
+                    cursor.entry("maxLength").or_insert_with(|| json!(length));
                 }
             }
         }
@@ -90,6 +96,9 @@ pub fn document_bounds(doc: &mut OpenApi) {
     bound(&mut tree);
     *doc = serde_json::from_value(tree).expect("the bounded contract reads back");
 }
+
+/// The pages whose cursor is a time and an id (`plumbing::http::TIME_CURSOR`).
+const TIME_PAGES: [&str; 3] = ["Page_LessonView", "Page_SlotView", "Page_BookingView"];
 
 /// Header parameters and response headers get their length by name.
 fn bound_headers(node: &mut Value) {

@@ -137,7 +137,7 @@ async fn a_weekly_series_keeps_helsinki_time_across_both_daylight_saving_changes
     let spring = json!({"lesson": lesson(&school.teacher, "2027-03-23T15:00:00Z", 45, None),
         "weeks": 4, "skip_dates": ["2027-04-06"]});
     let reply = app
-        .post_json("/api/v1/lessons/series", Some(&school.office), &spring)
+        .post_json("/api/v1/lesson-series", Some(&school.office), &spring)
         .await;
     assert_eq!(reply.status, 201, "{}", reply.text());
     let starts: Vec<String> = reply.json()["lessons"]
@@ -158,7 +158,7 @@ async fn a_weekly_series_keeps_helsinki_time_across_both_daylight_saving_changes
     let autumn = json!({"lesson": lesson(&school.teacher, "2027-10-24T07:00:00Z", 60, None),
         "weeks": 2});
     let reply = app
-        .post_json("/api/v1/lessons/series", Some(&school.office), &autumn)
+        .post_json("/api/v1/lesson-series", Some(&school.office), &autumn)
         .await;
     let lessons = reply.json()["lessons"].as_array().unwrap().clone();
     let times: Vec<(&str, &str)> = lessons
@@ -181,7 +181,7 @@ async fn a_weekly_series_keeps_helsinki_time_across_both_daylight_saving_changes
     let clashing = json!({"lesson": lesson(&school.teacher, "2027-10-17T07:30:00Z", 60, None),
         "weeks": 3});
     let reply = app
-        .post_json("/api/v1/lessons/series", Some(&school.office), &clashing)
+        .post_json("/api/v1/lesson-series", Some(&school.office), &clashing)
         .await;
     reply.problem(409, OVERLAP);
     let listed = app
@@ -229,6 +229,15 @@ async fn lessons_list_by_teacher_range_and_status_a_page_at_a_time(app: TestApp)
         .collect();
     assert_eq!(ids, [&mine[1], &mine[2], &mine[3]]);
     assert_eq!(second["next_cursor"], json!(null));
+    // A cursor is a position (a time and an id), not a row to look up: one whose row never
+    // existed continues from where it stands.
+    let anywhere = format!(
+        "/api/v1/lessons?teacher_id={}&cursor={}",
+        school.teacher,
+        "A".repeat(32)
+    );
+    let from_the_start = app.get_as(&anywhere, &school.office).await.json();
+    assert_eq!(from_the_start["items"].as_array().unwrap().len(), 5);
 }
 
 async fn free_times_are_public_and_hold_nothing_personal(app: TestApp) {

@@ -20,7 +20,7 @@ pub(super) fn body_for(path: &str, teacher: &str, who: Who) -> Option<Value> {
     let index = EVERYONE.iter().position(|w| *w == who).unwrap_or(0);
     match path {
         "/api/v1/lessons" => Some(lesson(teacher, index, 8)),
-        "/api/v1/lessons/series" => {
+        "/api/v1/lesson-series" => {
             Some(json!({"lesson": lesson(teacher, index, 10), "weeks": 1, "skip_dates": []}))
         }
         _ => None,
@@ -73,7 +73,7 @@ pub(super) fn rows(f: &Fixtures) -> Vec<Row> {
         },
         Row {
             method: Method::POST,
-            path: "/api/v1/lessons/series".into(),
+            path: "/api/v1/lesson-series".into(),
             body: Some(json!({"lesson": lesson(teacher, 0, 10), "weeks": 1})),
             expect: staff(201),
         },
