@@ -58,11 +58,20 @@ fn field(name: &str, code: FieldCode, message: &str) -> ApiError {
 fn booker(
     conn: &mut AnyConnection,
     caller: &Caller,
-    named: Option<Uuid>,
+    body: &NewBooking,
+    now: DateTime<Utc>,
 ) -> Result<(Customer, BookingSource), ApiError> {
+    let integration = matches!(caller.principal, Principal::Integration { .. });
+    if body.person.is_some() && !integration {
+        return Err(field(
+            "person",
+            FieldCode::NotAllowed,
+            "only the calendar integration names a person; name the customer by customer_id",
+        ));
+    }
     let (id, source) = if let Some(account) = policy::own_account(&caller.principal) {
         let own = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
-        if named.is_some_and(|n| n != own.id) {
+        if body.customer_id.is_some_and(|n| n != own.id) {
             return Err(field(
                 "customer_id",
                 FieldCode::NotAllowed,
@@ -72,16 +81,28 @@ fn booker(
         (own.id, BookingSource::Customer)
     } else {
         caller.require(Action::ManageBookings)?;
-        let Some(id) = named else {
-            return Err(field(
-                "customer_id",
-                FieldCode::Required,
-                "name the customer",
-            ));
+        let source = if integration {
+            BookingSource::Calendar
+        } else {
+            BookingSource::Staff
         };
-        let source = match caller.principal {
-            Principal::Integration { .. } => BookingSource::Calendar,
-            Principal::Account { .. } => BookingSource::Staff,
+        let id = match (body.customer_id, &body.person) {
+            (Some(id), None) => id,
+            (None, Some(person)) => super::person::customer_for(conn, caller, person, now)?,
+            (Some(_), Some(_)) => {
+                return Err(field(
+                    "person",
+                    FieldCode::NotAllowed,
+                    "name the customer by customer_id or as a person, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(field(
+                    "customer_id",
+                    FieldCode::Required,
+                    "name the customer",
+                ));
+            }
         };
         (id, source)
     };
@@ -155,7 +176,7 @@ pub async fn create(
     state
         .writer
         .write_audited(entry, move |conn, now| {
-            let (customer, source) = booker(conn, &caller, body.customer_id)?;
+            let (customer, source) = booker(conn, &caller, &body, now)?;
             let lesson = bookable(conn, body.lesson_id, now)?;
             take_place(conn, &lesson, customer.id, None, now)?;
             let new = StoredBooking {

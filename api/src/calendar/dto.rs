@@ -203,14 +203,19 @@ impl From<Lesson> for SlotView {
     }
 }
 
-/// A booking to make: a customer books for themselves (no `customer_id`), staff name the
-/// customer.
+/// A booking to make: a customer books for themselves (neither `customer_id` nor `person`),
+/// staff name the customer by id, the calendar integration by id or as a `person`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBooking {
     pub lesson_id: Uuid,
     /// The customer; staff and the calendar integration only.
     pub customer_id: Option<Uuid>,
+    /// The person who booked in the online calendar (the calendar integration only), named by
+    /// `email`: the customer with that email, or else a new customer with source `calendar`
+    /// (every rule of a new customer applies: a minor needs a guardian). An existing
+    /// customer's details are not changed. `source` may not be given.
+    pub person: Option<crate::customers::dto::NewCustomer>,
 }
 
 /// Move a booking to another lesson.

@@ -199,18 +199,7 @@ pub async fn create_series(
     state
         .writer
         .write_audited(caller.entry(AuditAction::LessonCreate), move |conn, now| {
-            let first = checked(conn, scope, &body.lesson).map_err(|e| match e {
-                ApiError::Validation(errors) => ApiError::Validation(
-                    errors
-                        .into_iter()
-                        .map(|f| FieldError {
-                            field: format!("lesson.{}", f.field),
-                            ..f
-                        })
-                        .collect(),
-                ),
-                other => other,
-            })?;
+            let first = checked(conn, scope, &body.lesson).map_err(|e| e.under("lesson"))?;
             let mut ids = Vec::with_capacity(times.len());
             for (starts_at, ends_at) in times {
                 let new = lessons::NewLesson {

@@ -4,6 +4,7 @@ pub mod attendance;
 pub mod bookings;
 pub mod dto;
 pub mod lessons;
+mod person;
 
 use domain::audit::ActorKind;
 use persistence::calendar::bookings::Actor;

@@ -21,7 +21,7 @@ use crate::plumbing::error::ApiError;
 use crate::plumbing::http::{Page, page, unknown_cursor};
 use crate::plumbing::state::AppState;
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     Utc::now().date_naive()
 }
 

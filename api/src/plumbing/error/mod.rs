@@ -80,6 +80,23 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The same error about a body nested in another under `field`: each invalid field is
+    /// named `field.name`. Other errors are unchanged.
+    pub fn under(self, field: &str) -> Self {
+        match self {
+            Self::Validation(errors) => Self::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: format!("{field}.{}", e.field),
+                        ..e
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// The catalogue entry of each variant: its `type`, status and title.
     pub fn kind(&self) -> ProblemType {
         match self {

@@ -340,3 +340,103 @@ on_both_backends!(
     attendance_is_recorded_by_the_teacher_and_shows_in_the_history,
     a_repeated_booking_with_its_key_is_answered_once,
 );
+
+async fn the_calendar_books_a_person_by_email_matching_or_making_the_customer(app: TestApp) {
+    let school = School::open(&app).await;
+    let admin = app.admin_session().await.access_token;
+    let key = app
+        .post_json(
+            "/api/v1/integrations",
+            Some(&admin),
+            &json!({"name": "Kalenteri", "kind": "calendar",
+                "processor": {"company": "Kalenteri Oy", "country": "FI", "in_eea": true}}),
+        )
+        .await
+        .json()["api_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut lessons = Vec::new();
+    for day in 1..=3 {
+        let at = format!("2030-08-{day:02}T09:00:00Z");
+        lessons.push(
+            create_lesson(
+                &app,
+                &school.office,
+                &lesson(&school.teacher, &at, 45, None),
+            )
+            .await,
+        );
+    }
+    let person = json!({"first_name": "Kalle", "last_name": "Kalenteri",
+        "email": "kalle.kalenteri@example.fi", "phone": "040 555 1234"});
+    let first = app
+        .post_json(
+            "/api/v1/bookings",
+            Some(&key),
+            &json!({"lesson_id": lessons[0], "person": person}),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    assert_eq!(first.json()["source"], "calendar");
+    let customer = first.json()["customer_id"].as_str().unwrap().to_owned();
+    let made = app
+        .get_as(&format!("/api/v1/customers/{customer}"), &school.office)
+        .await
+        .json();
+    assert_eq!(
+        (&made["source"], &made["phone"]),
+        (&json!("calendar"), &json!("+358405551234"))
+    );
+    // The same email again: the same customer, whatever else the calendar sends.
+    let mut again = person.clone();
+    again["first_name"] = json!("Kaarlo");
+    let second = app
+        .post_json(
+            "/api/v1/bookings",
+            Some(&key),
+            &json!({"lesson_id": lessons[1], "person": again}),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text());
+    assert_eq!(second.json()["customer_id"], json!(customer));
+    // A minor needs a guardian; the calendar cannot choose the source; an email is needed.
+    let child = json!({"first_name": "Pieni", "last_name": "Laulaja",
+        "email": "pieni@example.fi", "birth_date": "2016-01-01", "source": "staff"});
+    let refused = app
+        .post_json(
+            "/api/v1/bookings",
+            Some(&key),
+            &json!({"lesson_id": lessons[2], "person": child}),
+        )
+        .await;
+    assert_eq!(refused.error_fields(), ["person.guardian", "person.source"]);
+    let nameless = json!({"first_name": "Ei", "last_name": "Sähköpostia", "phone": "0401112233"});
+    let refused = app
+        .post_json(
+            "/api/v1/bookings",
+            Some(&key),
+            &json!({"lesson_id": lessons[2], "person": nameless}),
+        )
+        .await;
+    assert_eq!(refused.error_fields(), ["person.email"]);
+    // Staff name customers by id.
+    let refused = app
+        .post_json(
+            "/api/v1/bookings",
+            Some(&school.office),
+            &json!({"lesson_id": lessons[2], "person": person}),
+        )
+        .await;
+    assert_eq!(refused.error_fields(), ["person"]);
+    let created = app
+        .audit_entries(
+            &admin,
+            &format!("action=customer.create&subject_id={customer}"),
+        )
+        .await;
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0]["actor_kind"], "integration");
+}
+
+on_both_backends!(the_calendar_books_a_person_by_email_matching_or_making_the_customer);
