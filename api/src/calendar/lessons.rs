@@ -120,6 +120,7 @@ fn schedule(
     created_by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
+    lessons::take_turn(conn, new.teacher_id, &new.location)?;
     if let Some(clash) = lessons::clash(
         conn,
         new.teacher_id,

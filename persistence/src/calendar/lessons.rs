@@ -173,6 +173,34 @@ fn from_row(row: Row) -> Result<Lesson, DbError> {
     })
 }
 
+/// Takes this transaction's turn at the teacher's and the room's calendar (PostgreSQL advisory
+/// locks, teacher first, released at commit), so that schedulers of one teacher or one room go
+/// one at a time and each overlap check sees what the one before committed. Without it, two
+/// inserts each waiting on the other's uncommitted row in the exclusion constraint could end
+/// in a deadlock instead of one clear refusal. On SQLite the writer's lock is the turn.
+pub fn take_turn(
+    conn: &mut AnyConnection,
+    teacher_id: Uuid,
+    location: &Location,
+) -> Result<(), DbError> {
+    if !matches!(conn, AnyConnection::Postgresql(_)) {
+        return Ok(());
+    }
+    let mut keys = vec![format!("lessons.teacher:{teacher_id}")];
+    if let Location::Room(room) = location {
+        keys.push(format!("lessons.room:{}", room_key(room)));
+    }
+    for key in keys {
+        let mut query = crate::raw_sql::RawQuery::default();
+        query
+            .sql("SELECT pg_advisory_xact_lock(hashtextextended(")
+            .bind(crate::raw_sql::Bind::Text(key))
+            .sql(", 0))");
+        RunQueryDsl::execute(query, conn)?;
+    }
+    Ok(())
+}
+
 /// What `new` would overlap among the live lessons (other than `except`): its teacher's, then
 /// its room's. On SQLite this check, inside the writer's transaction, is what keeps overlaps
 /// out; on PostgreSQL it gives the common case a clear answer and the exclusion constraints
