@@ -131,12 +131,6 @@ impl BookingStatus {
     pub fn is_live(self) -> bool {
         self == Self::Booked
     }
-
-    /// Whether attendance may be recorded over this status: over a live booking, or to
-    /// correct an earlier record. A booking the customer cancelled stays cancelled.
-    pub fn takes_attendance(self) -> bool {
-        !matches!(self, Self::Cancelled)
-    }
 }
 
 #[cfg(test)]
@@ -160,10 +154,9 @@ mod tests {
     }
 
     #[test]
-    fn only_a_live_booking_is_live_and_a_cancelled_one_takes_no_attendance() {
+    fn only_a_booked_booking_is_live() {
         assert!(BookingStatus::Booked.is_live());
         assert!(!BookingStatus::Attended.is_live());
-        assert!(!BookingStatus::Cancelled.takes_attendance());
-        assert!(BookingStatus::NoShow.takes_attendance());
+        assert!(!BookingStatus::Cancelled.is_live());
     }
 }

@@ -239,18 +239,6 @@ pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Booking>, DbErr
         .transpose()
 }
 
-/// The live booking of `customer_id` on `lesson_id`, if any.
-pub fn live_on_lesson(
-    conn: &mut AnyConnection,
-    lesson_id: Uuid,
-    customer_id: Uuid,
-) -> Result<Option<Booking>, DbError> {
-    on_lesson(conn, lesson_id).map(|all| {
-        all.into_iter()
-            .find(|b| b.customer_id == customer_id && b.status.is_live())
-    })
-}
-
 /// Every booking on `lesson_id`, live or not, oldest first.
 pub fn on_lesson(conn: &mut AnyConnection, lesson_id: Uuid) -> Result<Vec<Booking>, DbError> {
     b::table
@@ -270,11 +258,16 @@ pub fn attendable(
     lesson_id: Uuid,
     customer_id: Uuid,
 ) -> Result<Option<Booking>, DbError> {
-    on_lesson(conn, lesson_id).map(|all| {
-        all.into_iter()
-            .rev()
-            .find(|b| b.customer_id == customer_id && b.status.takes_attendance())
-    })
+    b::table
+        .filter(b::lesson_id.eq(DbUuid(lesson_id)))
+        .filter(b::customer_id.eq(DbUuid(customer_id)))
+        .filter(b::status.ne(BookingStatus::Cancelled.as_str()))
+        .order(b::id.desc())
+        .select(COLUMNS)
+        .first::<Row>(conn)
+        .optional()?
+        .map(from_row)
+        .transpose()
 }
 
 /// Which of a customer's bookings a list returns.
