@@ -108,6 +108,7 @@ impl Application {
             settings.clone(),
             state.signing_key.clone(),
         );
+        crate::calendar::notices::spawn_reminders(&mut background, pool.clone(), settings.clone());
         let server_settings = settings.clone();
         let mut server = HttpServer::new(move || {
             App::new()

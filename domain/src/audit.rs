@@ -143,6 +143,9 @@ audit_actions! {
     BookingAttendance => "booking.attendance" on "booking";
     CustomerBookingsRead => "customer.bookings.read" on "customer",
         read for "customer service and teaching";
+    CalendarFeedCreate => "calendar_feed.create" on "calendar_feed";
+    CalendarFeedRotate => "calendar_feed.rotate" on "calendar_feed";
+    CalendarFeedRevoke => "calendar_feed.revoke" on "calendar_feed";
     RetentionRun => "retention.run" on "retention";
     AuditEventsList => "audit_events.list" on "audit_event", read for "monitoring misuse";
 }

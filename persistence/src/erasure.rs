@@ -9,8 +9,9 @@ use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::export::Subject;
 use crate::schema::{
-    accounts, consents, customers, login_events, messages, privacy_requests, refresh_tokens,
-    survey_responses, uniikkilista_subscriptions as subs, uniikkilista_tokens as tokens,
+    accounts, calendar_feeds, consents, customers, login_events, messages, privacy_requests,
+    refresh_tokens, survey_responses, uniikkilista_subscriptions as subs,
+    uniikkilista_tokens as tokens,
 };
 use crate::sql_types::{DbTime, DbUuid};
 
@@ -34,6 +35,7 @@ pub struct Step {
 pub const HANDLED_TABLES: &[&str] = &[
     "bookings",
     "booking_events",
+    "calendar_feeds",
     "survey_responses",
     "consents",
     "messages",
@@ -82,6 +84,13 @@ pub fn erase(
     let (bookings, events) = crate::calendar::bookings::erase(conn, subject.customer_id, now)?;
     step("booking_events", Treatment::Deleted, events);
     step("bookings", Treatment::Deleted, bookings);
+    let feeds = calendar_feeds::table.filter(
+        calendar_feeds::customer_id
+            .eq(customer)
+            .or(calendar_feeds::teacher_id.nullable().eq(account)),
+    );
+    let n = diesel::delete(feeds).execute(conn)?;
+    step("calendar_feeds", Treatment::Deleted, n);
     let n =
         diesel::delete(survey_responses::table.filter(survey_responses::customer_id.eq(customer)))
             .execute(conn)?;

@@ -48,6 +48,8 @@ pub struct NewMessage {
     pub subject: Option<String>,
     pub body: String,
     pub unsubscribe_url: Option<String>,
+    /// An iCalendar (RFC 5545) attachment for email, such as the lesson a booking is for.
+    pub calendar: Option<String>,
 }
 
 pub fn enqueue(
@@ -68,6 +70,7 @@ pub fn enqueue(
             m::subject.eq(&message.subject),
             m::body.eq(&message.body),
             m::unsubscribe_url.eq(&message.unsubscribe_url),
+            m::calendar.eq(&message.calendar),
             m::next_attempt_at.eq(DbTime::new(now)),
             m::created_at.eq(DbTime::new(now)),
         ))
@@ -84,6 +87,7 @@ pub struct Claimed {
     pub subject: Option<String>,
     pub body: String,
     pub unsubscribe_url: Option<String>,
+    pub calendar: Option<String>,
     /// Attempts including this one.
     pub attempts: i32,
 }
@@ -94,6 +98,7 @@ type ClaimRow = (
     String,
     Option<String>,
     String,
+    Option<String>,
     Option<String>,
     i32,
 );
@@ -124,6 +129,7 @@ pub fn claim_due(
             m::subject,
             m::body,
             m::unsubscribe_url,
+            m::calendar,
             m::attempts,
         ));
     let rows: Vec<ClaimRow> = match conn {
@@ -140,7 +146,7 @@ pub fn claim_due(
         .execute(conn)?;
     rows.into_iter()
         .map(
-            |(id, channel, recipient, subject, body, unsubscribe_url, attempts)| {
+            |(id, channel, recipient, subject, body, unsubscribe_url, calendar, attempts)| {
                 Ok(Claimed {
                     id: id.0,
                     channel: Channel::parse(&channel)?,
@@ -148,6 +154,7 @@ pub fn claim_due(
                     subject,
                     body,
                     unsubscribe_url,
+                    calendar,
                     attempts: attempts + 1,
                 })
             },

@@ -196,6 +196,7 @@ diesel::table! {
         created_at -> UtcTimestamp,
         sent_at -> Nullable<UtcTimestamp>,
         subscription_id -> Nullable<Uuid>,
+        calendar -> Nullable<Text>,
     }
 }
 
@@ -377,6 +378,22 @@ diesel::table! {
         version -> BigInt,
         created_at -> UtcTimestamp,
         updated_at -> UtcTimestamp,
+        reminded_at -> Nullable<UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    calendar_feeds (id) {
+        id -> Uuid,
+        teacher_id -> Nullable<Uuid>,
+        customer_id -> Nullable<Uuid>,
+        token_hash -> Text,
+        created_by -> Uuid,
+        created_at -> UtcTimestamp,
+        token_made_at -> UtcTimestamp,
     }
 }
 
@@ -411,6 +428,7 @@ diesel::joinable!(lessons -> accounts (teacher_id));
 diesel::joinable!(bookings -> lessons (lesson_id));
 diesel::joinable!(bookings -> customers (customer_id));
 diesel::joinable!(booking_events -> bookings (booking_id));
+diesel::joinable!(calendar_feeds -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -419,6 +437,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_pending,
     booking_events,
     bookings,
+    calendar_feeds,
     consents,
     customers,
     idempotency_keys,

@@ -13,11 +13,14 @@ use uuid::Uuid;
 
 use super::actor_of;
 use super::dto::*;
+use super::notices;
+use super::wording::Occasion;
 use crate::auth::policy;
 use crate::auth::{Action, Caller, Principal, Reader};
 use crate::plumbing::error::{ApiError, CalendarRefusal, FieldError};
 use crate::plumbing::http::{Page, page};
 use crate::plumbing::state::AppState;
+use crate::settings::Settings;
 
 /// Whose booking this is to the caller: their own, or one they manage.
 enum Standing {
@@ -172,6 +175,7 @@ pub async fn create(
     body: NewBooking,
 ) -> Result<BookingView, ApiError> {
     let actor = actor_of(&caller);
+    let settings = state.settings.clone();
     let entry = caller.entry(AuditAction::BookingCreate);
     state
         .writer
@@ -187,6 +191,16 @@ pub async fn create(
                 source,
             };
             let booking = bookings::insert(conn, &new, actor, now).map_err(constraint_refusal)?;
+            let told = (&lesson, None);
+            notices::tell(
+                conn,
+                &settings,
+                &customer,
+                &booking,
+                told,
+                Occasion::Booked,
+                now,
+            )?;
             let touched = Touched::thing(booking.id, Some(customer.id));
             Ok((with_history(conn, booking)?, touched))
         })
@@ -200,18 +214,18 @@ fn with_history(conn: &mut AnyConnection, booking: Booking) -> Result<BookingVie
     Ok(view)
 }
 
-/// The live booking `id` the caller may change, its lesson, and whether the cut-off has
-/// passed (refused for the customer themselves).
+/// The live booking `id` the caller may change, its customer (locked), and whether the
+/// cut-off has passed (refused for the customer themselves).
 fn changeable(
     conn: &mut AnyConnection,
     caller: &Caller,
     id: Uuid,
     cut_off: chrono::Duration,
     now: DateTime<Utc>,
-) -> Result<(Booking, bool), ApiError> {
+) -> Result<(Booking, Customer, bool), ApiError> {
     let booking = bookings::find(conn, id)?.ok_or(ApiError::NotFound)?;
     let standing = standing(conn, caller, &booking)?;
-    crate::customers::service::for_write(conn, booking.customer_id)?;
+    let customer = crate::customers::service::for_write(conn, booking.customer_id)?;
     // Read again under the customer's lock: a concurrent change has committed by now.
     let booking = bookings::find(conn, id)?.ok_or(ApiError::NotFound)?;
     if !booking.status.is_live() {
@@ -225,16 +239,18 @@ fn changeable(
         let hours = u32::try_from(cut_off.num_hours()).unwrap_or(u32::MAX);
         return Err(ApiError::Calendar(CalendarRefusal::CutOffPassed { hours }));
     }
-    Ok((booking, late))
+    Ok((booking, customer, late))
 }
 
 /// The end of a cancellation or a move: when `changed` (else the booking changed meanwhile,
-/// and the transaction rolls back), the place `was` held is given back; answers the booking
-/// as it is now.
+/// and the transaction rolls back), the place `was` held is given back and the customer is
+/// told; answers the booking as it is now.
 fn left_lesson(
     conn: &mut AnyConnection,
-    changed: bool,
+    settings: &Settings,
+    (changed, occasion): (bool, Occasion),
     was: &Booking,
+    customer: &Customer,
     now: DateTime<Utc>,
 ) -> Result<(BookingView, Touched), ApiError> {
     if !changed {
@@ -245,18 +261,26 @@ fn left_lesson(
     }
     lessons::free_place(conn, was.lesson_id, now)?;
     let booking = bookings::find(conn, was.id)?.ok_or(ApiError::NotFound)?;
+    let lesson = lessons::find(conn, booking.lesson_id)?.ok_or(ApiError::NotFound)?;
+    let left = match occasion {
+        Occasion::Moved => lessons::find(conn, was.lesson_id)?,
+        _ => None,
+    };
+    let told = (&lesson, left.as_ref());
+    notices::tell(conn, settings, customer, &booking, told, occasion, now)?;
     let touched = Touched::thing(was.id, Some(booking.customer_id));
     Ok((with_history(conn, booking)?, touched))
 }
 
 pub async fn cancel(state: &AppState, caller: Caller, id: Uuid) -> Result<BookingView, ApiError> {
     let actor = actor_of(&caller);
+    let settings = state.settings.clone();
     let cut_off = state.settings.calendar.cut_off();
     let entry = caller.entry(AuditAction::BookingCancel);
     state
         .writer
         .write_audited(entry, move |conn, now| {
-            let (booking, late) = changeable(conn, &caller, id, cut_off, now)?;
+            let (booking, customer, late) = changeable(conn, &caller, id, cut_off, now)?;
             let changed = bookings::change_status(
                 conn,
                 &booking,
@@ -267,7 +291,8 @@ pub async fn cancel(state: &AppState, caller: Caller, id: Uuid) -> Result<Bookin
                 actor,
                 now,
             )?;
-            left_lesson(conn, changed, &booking, now)
+            let outcome = (changed, Occasion::Cancelled);
+            left_lesson(conn, &settings, outcome, &booking, &customer, now)
         })
         .await
 }
@@ -279,12 +304,13 @@ pub async fn reschedule(
     body: Reschedule,
 ) -> Result<BookingView, ApiError> {
     let actor = actor_of(&caller);
-    let cut_off = state.settings.calendar.cut_off();
+    let settings = state.settings.clone();
+    let cut_off = settings.calendar.cut_off();
     let entry = caller.entry(AuditAction::BookingReschedule);
     state
         .writer
         .write_audited(entry, move |conn, now| {
-            let (booking, _) = changeable(conn, &caller, id, cut_off, now)?;
+            let (booking, customer, _) = changeable(conn, &caller, id, cut_off, now)?;
             if booking.lesson_id == body.lesson_id {
                 return Err(field(
                     "lesson_id",
@@ -304,7 +330,8 @@ pub async fn reschedule(
                 now,
             )
             .map_err(constraint_refusal)?;
-            left_lesson(conn, moved, &booking, now)
+            let outcome = (moved, Occasion::Moved);
+            left_lesson(conn, &settings, outcome, &booking, &customer, now)
         })
         .await
 }

@@ -7,11 +7,13 @@ use domain::calendar::{BookingEvent, BookingStatus, check_lesson, time};
 use domain::{FieldCode, text};
 use persistence::calendar::bookings;
 use persistence::calendar::lessons::{self, Clash, LessonFilter, Location};
-use persistence::{AnyConnection, DbError, accounts};
+use persistence::{AnyConnection, DbError, accounts, customers};
 use uuid::Uuid;
 
 use super::actor_of;
 use super::dto::*;
+use super::notices;
+use super::wording::Occasion;
 use crate::auth::policy::{self, LessonScope};
 use crate::auth::{Action, Caller};
 use crate::plumbing::db;
@@ -291,6 +293,7 @@ pub async fn cancel(
 ) -> Result<LessonView, ApiError> {
     let scope = scope_of(&caller)?;
     let actor = actor_of(&caller);
+    let settings = state.settings.clone();
     state
         .writer
         .write_audited(caller.entry(AuditAction::LessonCancel), move |conn, now| {
@@ -306,21 +309,27 @@ pub async fn cancel(
                     existing_id: None,
                 });
             }
-            for booking in bookings::on_lesson(conn, id)? {
-                if booking.status == BookingStatus::Booked {
-                    bookings::change_status(
-                        conn,
-                        &booking,
-                        BookingStatus::CancelledBySchool,
-                        BookingEvent::CancelledBySchool,
-                        false,
-                        None,
-                        actor,
-                        now,
-                    )?;
-                }
-            }
             let lesson = lessons::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            for booking in bookings::on_lesson(conn, id)? {
+                if booking.status != BookingStatus::Booked {
+                    continue;
+                }
+                let customer = customers::find_for_write(conn, booking.customer_id)?
+                    .ok_or(ApiError::NotFound)?;
+                bookings::change_status(
+                    conn,
+                    &booking,
+                    BookingStatus::CancelledBySchool,
+                    BookingEvent::CancelledBySchool,
+                    false,
+                    None,
+                    actor,
+                    now,
+                )?;
+                let occasion = Occasion::CancelledBySchool;
+                let told = (&lesson, None);
+                notices::tell(conn, &settings, &customer, &booking, told, occasion, now)?;
+            }
             Ok((lesson.into(), Touched::thing(id, None)))
         })
         .await

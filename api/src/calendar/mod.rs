@@ -3,8 +3,13 @@
 pub mod attendance;
 pub mod bookings;
 pub mod dto;
+pub mod feed_dto;
+pub mod feeds;
+mod ics;
 pub mod lessons;
+pub mod notices;
 mod person;
+mod wording;
 
 use domain::audit::ActorKind;
 use persistence::calendar::bookings::Actor;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message};
+use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{SmtpTransport, Transport};
 use persistence::messages::Claimed;
@@ -77,16 +77,30 @@ fn build(message: &Claimed, from: &Mailbox) -> Result<Message, Failure> {
     let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(message.subject.clone().unwrap_or_default())
-        .header(ContentType::TEXT_PLAIN);
+        .subject(message.subject.clone().unwrap_or_default());
+    if message.calendar.is_none() {
+        builder = builder.header(ContentType::TEXT_PLAIN);
+    }
     if let Some(url) = &message.unsubscribe_url {
         builder = builder
             .header(ListUnsubscribe(url.clone()))
             .header(ListUnsubscribePost);
     }
-    builder
-        .body(message.body.clone())
-        .map_err(|_| Failure::permanent("invalid_message"))
+    let built = match &message.calendar {
+        None => builder.body(message.body.clone()),
+        Some(calendar) => builder.multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(message.body.clone()))
+                .singlepart(
+                    Attachment::new("uniikkiaani.ics".to_owned()).body(
+                        calendar.clone(),
+                        ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                            .map_err(|_| Failure::permanent("invalid_message"))?,
+                    ),
+                ),
+        ),
+    };
+    built.map_err(|_| Failure::permanent("invalid_message"))
 }
 
 /// `List-Unsubscribe: <url>` (RFC 2369): mail clients show an unsubscribe button.

@@ -5,6 +5,7 @@
 mod audit_events;
 mod auth;
 mod bookings;
+mod calendar_feeds;
 mod consents;
 mod customers;
 mod health;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(privacy_requests::configure)
             .configure(consents::configure)
             .configure(lessons::configure)
-            .configure(bookings::configure),
+            .configure(bookings::configure)
+            .configure(calendar_feeds::configure),
     );
 }

@@ -72,6 +72,9 @@ pub fn retention_interval_hours() -> u64 {
 pub fn calendar_cut_off_hours() -> u32 {
     24
 }
+pub fn calendar_reminder_hours() -> u32 {
+    24
+}
 pub fn public_url() -> String {
     "http://127.0.0.1:8080".to_owned()
 }

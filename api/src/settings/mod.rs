@@ -199,6 +199,7 @@ impl From<raw::Raw> for Settings {
             },
             calendar: Calendar {
                 cut_off_hours: raw.calendar_cut_off_hours,
+                reminder_hours: raw.calendar_reminder_hours,
             },
         }
     }
@@ -210,11 +211,18 @@ pub struct Calendar {
     /// Until how many hours before a lesson a customer may cancel or move their own booking;
     /// after it only staff can, and a cancellation is marked late.
     pub cut_off_hours: u32,
+    /// How many hours before a lesson its booked customers are reminded (0: no reminders).
+    pub reminder_hours: u32,
 }
 
 impl Calendar {
     pub fn cut_off(&self) -> chrono::Duration {
         chrono::Duration::hours(i64::from(self.cut_off_hours))
+    }
+
+    /// How long before a lesson the reminder goes, if reminders are on.
+    pub fn reminder(&self) -> Option<chrono::Duration> {
+        (self.reminder_hours > 0).then(|| chrono::Duration::hours(i64::from(self.reminder_hours)))
     }
 }
 

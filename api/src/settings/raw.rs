@@ -72,6 +72,8 @@ pub(super) struct Raw {
     pub(super) retention_interval_hours: u64,
     #[serde(default = "defaults::calendar_cut_off_hours")]
     pub(super) calendar_cut_off_hours: u32,
+    #[serde(default = "defaults::calendar_reminder_hours")]
+    pub(super) calendar_reminder_hours: u32,
     #[serde(default = "defaults::public_url")]
     pub(super) public_url: String,
     #[serde(default = "defaults::mail_from")]

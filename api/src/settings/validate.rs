@@ -112,6 +112,12 @@ impl Settings {
                 "must be between 0 and 336 (two weeks)",
             ));
         }
+        if self.calendar.reminder_hours > 24 * 14 {
+            return Err(invalid(
+                "UNIIKKI_CALENDAR_REMINDER_HOURS",
+                "must be between 0 (no reminders) and 336 (two weeks)",
+            ));
+        }
         if !(1..=50).contains(&self.delivery.max_attempts) {
             return Err(invalid(
                 "UNIIKKI_DELIVERY_MAX_ATTEMPTS",

@@ -70,5 +70,6 @@ pub(super) fn outgoing(
         subject,
         body,
         unsubscribe_url,
+        calendar: None,
     }
 }

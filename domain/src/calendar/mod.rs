@@ -1,5 +1,6 @@
 //! The teaching calendar's rules: lessons, bookings and their states, and the school's clock.
 
+pub mod ical;
 mod lesson;
 mod names;
 pub mod time;

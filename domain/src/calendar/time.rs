@@ -5,6 +5,8 @@
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use crate::person::Language;
+
 /// The zone of every message and page.
 pub const SCHOOL_ZONE: Tz = chrono_tz::Europe::Helsinki;
 
@@ -16,12 +18,40 @@ pub fn local(t: DateTime<Utc>) -> DateTime<Tz> {
     t.with_timezone(&SCHOOL_ZONE)
 }
 
-/// `t` as Finnish text on the school's clock: `ti 31.3.2026 klo 17.00`.
-pub fn finnish(t: DateTime<Utc>) -> String {
-    const DAYS: [&str; 7] = ["ma", "ti", "ke", "to", "pe", "la", "su"];
+/// `t` on the school's clock as people write it in `language`: `ti 31.3.2026 klo 17.00`,
+/// `tis 31.3.2026 kl. 17.00`, `Tue 31 Mar 2026 at 17:00`.
+pub fn spoken(t: DateTime<Utc>, language: Language) -> String {
     let l = local(t);
-    let day = DAYS[chrono::Datelike::weekday(&l).num_days_from_monday() as usize];
-    format!("{day} {} klo {}", l.format("%-d.%-m.%Y"), l.format("%H.%M"))
+    let day = chrono::Datelike::weekday(&l).num_days_from_monday() as usize;
+    match language {
+        Language::Fi => {
+            const DAYS: [&str; 7] = ["ma", "ti", "ke", "to", "pe", "la", "su"];
+            format!(
+                "{} {} klo {}",
+                DAYS[day],
+                l.format("%-d.%-m.%Y"),
+                l.format("%H.%M")
+            )
+        }
+        Language::Sv => {
+            const DAYS: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"];
+            format!(
+                "{} {} kl. {}",
+                DAYS[day],
+                l.format("%-d.%-m.%Y"),
+                l.format("%H.%M")
+            )
+        }
+        Language::En => l.format("%a %-d %b %Y at %H:%M").to_string(),
+    }
+}
+
+/// The time of day of `t` on the school's clock, as in [`spoken`].
+pub fn clock(t: DateTime<Utc>, language: Language) -> String {
+    match language {
+        Language::En => local(t).format("%H:%M").to_string(),
+        Language::Fi | Language::Sv => local(t).format("%H.%M").to_string(),
+    }
 }
 
 /// A lesson's start and end.
@@ -107,8 +137,8 @@ mod tests {
                 (utc("2026-03-31T14:00:00Z"), utc("2026-03-31T15:00:00Z")),
             ]
         );
-        assert_eq!(finnish(times[0].0), "ti 24.3.2026 klo 17.00");
-        assert_eq!(finnish(times[1].0), "ti 31.3.2026 klo 17.00");
+        assert_eq!(spoken(times[0].0, Language::Fi), "ti 24.3.2026 klo 17.00");
+        assert_eq!(spoken(times[1].0, Language::Fi), "ti 31.3.2026 klo 17.00");
     }
 
     #[test]
@@ -128,7 +158,10 @@ mod tests {
                 (utc("2026-10-25T08:00:00Z"), utc("2026-10-25T09:30:00Z")),
             ]
         );
-        assert_eq!(finnish(times[1].0), "su 25.10.2026 klo 10.00");
+        assert_eq!(spoken(times[1].0, Language::Fi), "su 25.10.2026 klo 10.00");
+        assert_eq!(spoken(times[1].0, Language::Sv), "sön 25.10.2026 kl. 10.00");
+        assert_eq!(spoken(times[1].0, Language::En), "Sun 25 Oct 2026 at 10:00");
+        assert_eq!(clock(times[1].1, Language::En), "11:30");
     }
 
     #[test]

@@ -367,6 +367,8 @@ pub fn move_to(
         b::ends_at.eq(DbTime::new(ends_at)),
         b::version.eq(b::version + 1),
         b::updated_at.eq(DbTime::new(now)),
+        // A new time earns a new reminder.
+        b::reminded_at.eq(None::<DbTime>),
     ))
     .execute(conn)?;
     if changed == 1 {
@@ -380,6 +382,45 @@ pub fn move_to(
             now,
         )?;
     }
+    Ok(changed == 1)
+}
+
+/// Live bookings starting after `now` and by `until` whose reminder has not gone, soonest
+/// first.
+pub fn due_reminders(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Uuid>, DbError> {
+    let ids: Vec<DbUuid> = b::table
+        .filter(b::status.eq(BookingStatus::Booked.as_str()))
+        .filter(b::reminded_at.is_null())
+        .filter(b::starts_at.gt(DbTime::new(now)))
+        .filter(b::starts_at.le(DbTime::new(until)))
+        .order((b::starts_at.asc(), b::id.asc()))
+        .limit(limit)
+        .select(b::id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|id| id.0).collect())
+}
+
+/// Marks the live booking reminded, unless it already is: one conditional update, so of two
+/// servers (or a reminder and a booking made inside the reminder window) only one reminds.
+/// Returns whether this one did.
+pub fn mark_reminded(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        b::table
+            .filter(b::id.eq(DbUuid(id)))
+            .filter(b::status.eq(BookingStatus::Booked.as_str()))
+            .filter(b::reminded_at.is_null()),
+    )
+    .set(b::reminded_at.eq(DbTime::new(now)))
+    .execute(conn)?;
     Ok(changed == 1)
 }
 

@@ -1,4 +1,5 @@
-//! The teaching calendar: lessons and the bookings on them.
+//! The teaching calendar: lessons, the bookings on them, and their calendar feeds.
 
 pub mod bookings;
+pub mod feeds;
 pub mod lessons;

@@ -16,6 +16,7 @@ fn email(to: &str) -> NewMessage {
         unsubscribe_url: Some(
             "https://uniikkiaani.fi/api/v1/uniikkilista/unsubscribe?token=abc".to_owned(),
         ),
+        calendar: None,
     }
 }
 

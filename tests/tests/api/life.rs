@@ -186,6 +186,25 @@ pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
         )
         .await;
     assert_eq!(moved.status, 200, "{}", moved.text());
+    // A lesson three hours away: the confirmation stands for the reminder.
+    let soon = chrono::Utc::now() + chrono::Duration::hours(3);
+    let lesson = json!({"teacher_id": teacher,
+        "starts_at": soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "ends_at": (soon + chrono::Duration::minutes(45)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "location": {"kind": "online", "url": "https://meet.example.fi/kanarialintu"},
+        "kind": "private", "capacity": 1, "price_cents": 4000});
+    let reply = app
+        .post_json("/api/v1/lessons", Some(&office.access_token), &lesson)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let soon = json!({"lesson_id": reply.json()["id"]});
+    let booked = app.post_json("/api/v1/bookings", Some(&token), &soon).await;
+    assert_eq!(booked.status, 201, "{}", booked.text());
+    // Their bookings in their own calendar application.
+    let feed = app
+        .post_json("/api/v1/calendar-feeds", Some(&token), &json!({}))
+        .await;
+    assert_eq!(feed.status, 201, "{}", feed.text());
 
     let give = json!({"granted": true, "privacy_notice_version": "2026-11-25"});
     let reply = app

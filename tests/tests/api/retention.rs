@@ -40,6 +40,7 @@ async fn retention_removes_only_what_has_outlived_its_purpose(app: TestApp) {
         subject: Some("Vanha".into()),
         body: "Vanha viesti".into(),
         unsubscribe_url: None,
+        calendar: None,
     };
     let old_message = messages::enqueue(&mut conn, &message, long_ago).unwrap();
     messages::mark_sent(&mut conn, old_message, long_ago).unwrap();

@@ -324,6 +324,7 @@ fn add_history(
                         subject: Some("UniikkiLista tiedottaa".into()),
                         body: format!("Vapautui aika #{k}"),
                         unsubscribe_url: None,
+                        calendar: None,
                     };
                     let id = messages::enqueue(conn, &message, at)?;
                     messages::mark_sent(conn, id, at)?;

@@ -31,6 +31,7 @@ fn header_rule(name: &str) -> Option<(usize, Value)> {
         "Location" => (2048, json!({"format": "uri-reference"})),
         "WWW-Authenticate" => (200, json!({"pattern": "^Bearer"})),
         "Access-Control-Allow-Origin" => (2048, json!({"format": "uri"})),
+        "Cache-Control" => (40, json!({"pattern": "^[a-z0-9=, -]+$"})),
         _ => return None,
     };
     Some(rule)
@@ -93,8 +94,34 @@ pub fn document_bounds(doc: &mut OpenApi) {
         }
     }
     bound_headers(&mut tree);
+    bound_calendars(&mut tree);
     bound(&mut tree);
     *doc = serde_json::from_value(tree).expect("the bounded contract reads back");
+}
+
+/// The longest calendar feed: its most events (2000) of at most about 1.5 KB each.
+const MAX_CALENDAR_LENGTH: u64 = 4_000_000;
+
+/// `text/calendar` bodies (RFC 5545): how long, and how they begin.
+fn bound_calendars(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::Object(schema)) = map
+                .get_mut("text/calendar")
+                .and_then(|content| content.get_mut("schema"))
+            {
+                schema
+                    .entry("maxLength")
+                    .or_insert_with(|| json!(MAX_CALENDAR_LENGTH));
+                schema
+                    .entry("pattern")
+                    .or_insert_with(|| json!("^BEGIN:VCALENDAR\\r\\n"));
+            }
+            map.values_mut().for_each(bound_calendars);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_calendars),
+        _ => {}
+    }
 }
 
 /// The pages whose cursor is a time and an id (`plumbing::http::TIME_CURSOR`).

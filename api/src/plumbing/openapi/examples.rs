@@ -33,6 +33,11 @@ fn booking() -> Value {
             "actor_kind": "account", "occurred_at": AT}]})
 }
 
+fn feed() -> Value {
+    json!({"id": "01938a44-5555-7666-8777-88889999aaaa", "owner": "teacher",
+        "owner_id": ACCOUNT_ID, "created_at": AT, "token_made_at": AT})
+}
+
 fn written() -> Vec<(&'static str, Value)> {
     vec![
         (
@@ -75,6 +80,12 @@ fn written() -> Vec<(&'static str, Value)> {
                 "free_places": 1, "price_cents": 4500}),
         ),
         ("BookingView", booking()),
+        ("CalendarFeedView", feed()),
+        (
+            "IssuedCalendarFeed",
+            json!({"feed": feed(),
+                "url": "https://rekisteri.uniikkiaani.fi/api/v1/calendar-feeds/ics/q3Jd8V0x2LmT7rYpKc4NwZs6HbUe1AfG"}),
+        ),
         (
             "CreatedIntegration",
             json!({"id": "01938a41-2222-7333-8444-555566667777", "name": "Ajanvarauskalenteri",

@@ -125,8 +125,8 @@ async fn the_rate_limit_holds_for_encoded_paths() {
         .collect();
     assert_eq!(
         limited.len(),
-        4,
-        "the public UniikkiLista writes and the free lesson times"
+        5,
+        "the public UniikkiLista writes, the free lesson times and the calendar feeds"
     );
     // One allowance for the client: the first limited request takes it.
     let first = call(&app, &limited[0], &limited[0].path, None).await;

@@ -1,7 +1,9 @@
 //! The teaching calendar: lessons, free times, bookings, attendance, and their races.
 
 mod bookings;
+mod feeds;
 mod lessons;
+mod messages;
 mod races;
 
 use domain::Role;

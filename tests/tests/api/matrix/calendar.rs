@@ -62,6 +62,8 @@ pub(super) fn rows(f: &Fixtures) -> Vec<Row> {
         other_lesson,
         booking,
         cancel_booking,
+        feed,
+        feed_token,
         ..
     } = f;
     vec![
@@ -170,6 +172,58 @@ pub(super) fn rows(f: &Fixtures) -> Vec<Row> {
             path: format!("/api/v1/customers/{customer}/lessons"),
             body: None,
             expect: staff(200),
+        },
+        // A teacher and a customer make feeds of their own calendars; an admin must name whose.
+        Row {
+            method: Method::POST,
+            path: "/api/v1/calendar-feeds".into(),
+            body: Some(json!({})),
+            expect: |w| match w {
+                Who::Customer | Who::Teacher => 201,
+                Who::Admin => 422,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/calendar-feeds".into(),
+            body: None,
+            expect: |w| match w {
+                Who::Customer | Who::Teacher | Who::Admin => 200,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        // The secret URL is the credential: whoever holds it reads the calendar.
+        Row {
+            method: Method::GET,
+            path: format!("/api/v1/calendar-feeds/ics/{feed_token}"),
+            body: None,
+            expect: public(200),
+        },
+        Row {
+            method: Method::POST,
+            path: format!("/api/v1/calendar-feeds/{feed}/rotate"),
+            body: None,
+            expect: |w| match w {
+                Who::Teacher | Who::Admin => 200,
+                Who::Customer => 404,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        // The teacher revokes their feed; the admin after them finds it gone.
+        Row {
+            method: Method::DELETE,
+            path: format!("/api/v1/calendar-feeds/{feed}"),
+            body: None,
+            expect: |w| match w {
+                Who::Teacher => 204,
+                Who::Customer | Who::Admin => 404,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
         },
         // Last: it moves the shared booking away. The first who may moves it; the next finds
         // it there already.

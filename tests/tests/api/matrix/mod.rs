@@ -68,6 +68,9 @@ struct Fixtures {
     other_lesson: String,
     booking: String,
     cancel_booking: String,
+    /// A calendar feed of the matrix's teacher, made by the admin, and its URL's token.
+    feed: String,
+    feed_token: String,
 }
 
 /// Each area's rows, in the order they run (identity last: its logout ends the sessions).
@@ -316,6 +319,23 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
     };
     let booking = book(&lesson).await;
     let cancel_booking = book(&cancel_lesson).await;
+    let feed = app
+        .post_json(
+            "/api/v1/calendar-feeds",
+            Some(&admin.access_token),
+            &json!({"teacher_id": teacher}),
+        )
+        .await;
+    assert_eq!(feed.status, 201, "{}", feed.text());
+    let feed = feed.json();
+    let feed_token = feed["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let feed = feed["feed"]["id"].as_str().unwrap().to_owned();
 
     let fixtures = Fixtures {
         customer,
@@ -333,6 +353,8 @@ async fn every_operation_answers_each_caller_as_the_policy_says(app: TestApp) {
         other_lesson,
         booking,
         cancel_booking,
+        feed,
+        feed_token,
     };
     let rows: Vec<Row> = AREAS.iter().flat_map(|area| area(&fixtures)).collect();
 
