@@ -21,3 +21,4 @@ pub mod startup;
 pub mod surveys;
 pub mod telemetry;
 pub mod uniikkilista;
+pub mod webhooks;

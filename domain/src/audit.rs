@@ -146,6 +146,8 @@ audit_actions! {
     CalendarFeedCreate => "calendar_feed.create" on "calendar_feed";
     CalendarFeedRotate => "calendar_feed.rotate" on "calendar_feed";
     CalendarFeedRevoke => "calendar_feed.revoke" on "calendar_feed";
+    WebhookReceive => "webhook.receive" on "webhook_delivery";
+    IntegrationRotateWebhookSecret => "integration.rotate_webhook_secret" on "integration";
     RetentionRun => "retention.run" on "retention";
     AuditEventsList => "audit_events.list" on "audit_event", read for "monitoring misuse";
 }

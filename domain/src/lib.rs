@@ -15,6 +15,7 @@ pub mod phone;
 pub mod privacy_request;
 pub mod survey;
 pub mod text;
+pub mod webhook;
 
 pub use account::Role;
 

@@ -9,9 +9,9 @@ use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::export::Subject;
 use crate::schema::{
-    accounts, calendar_feeds, consents, customers, login_events, messages, privacy_requests,
-    refresh_tokens, survey_responses, uniikkilista_subscriptions as subs,
-    uniikkilista_tokens as tokens,
+    accounts, calendar_feeds, consents, customers, external_bookings, login_events, messages,
+    privacy_requests, refresh_tokens, survey_responses, uniikkilista_subscriptions as subs,
+    uniikkilista_tokens as tokens, webhook_inbox,
 };
 use crate::sql_types::{DbTime, DbUuid};
 
@@ -33,6 +33,8 @@ pub struct Step {
 /// Every table of the personal-data map that links to a person is handled here; a test keeps
 /// this list and the map in step.
 pub const HANDLED_TABLES: &[&str] = &[
+    "webhook_inbox",
+    "external_bookings",
     "bookings",
     "booking_events",
     "calendar_feeds",
@@ -81,6 +83,23 @@ pub fn erase(
         })
     };
 
+    let n = diesel::delete(webhook_inbox::table.filter(webhook_inbox::customer_id.eq(customer)))
+        .execute(conn)?;
+    step("webhook_inbox", Treatment::Deleted, n);
+    // The calendar's booking stays known (as cancelled), so that a late change of it cannot
+    // bring the person back; the link to them goes.
+    let theirs = crate::schema::bookings::table
+        .filter(crate::schema::bookings::customer_id.eq(customer))
+        .select(crate::schema::bookings::id.nullable());
+    let n = diesel::update(
+        external_bookings::table.filter(external_bookings::booking_id.eq_any(theirs)),
+    )
+    .set((
+        external_bookings::booking_id.eq(None::<DbUuid>),
+        external_bookings::state.eq("cancelled"),
+    ))
+    .execute(conn)?;
+    step("external_bookings", Treatment::Anonymised, n);
     let (bookings, events) = crate::calendar::bookings::erase(conn, subject.customer_id, now)?;
     step("booking_events", Treatment::Deleted, events);
     step("bookings", Treatment::Deleted, bookings);

@@ -31,6 +31,7 @@ pub mod sql_types;
 pub mod surveys;
 pub mod transaction;
 pub mod uniikkilista;
+pub mod webhooks;
 
 pub use connection::{AnyConnection, BackendKind};
 pub use error::DbError;

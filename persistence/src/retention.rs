@@ -12,6 +12,7 @@ use crate::idempotency;
 use crate::schema::{
     accounts, bookings, consents, customers, login_events, messages, privacy_requests,
     survey_responses, uniikkilista_subscriptions as subs, uniikkilista_tokens as tokens,
+    webhook_inbox,
 };
 use crate::sql_types::{DbTime, DbUuid};
 
@@ -24,6 +25,8 @@ pub struct Cutoffs {
     pub inactive_customers: DateTime<Utc>,
     /// Idempotency keys expire on their own date; those expired by this moment go.
     pub idempotency_keys: DateTime<Utc>,
+    /// Webhook deliveries received before this (their payloads are applied by then).
+    pub webhook_deliveries: DateTime<Utc>,
 }
 
 /// Rows each rule removes (or would remove, in a dry run).
@@ -33,6 +36,7 @@ pub struct Purged {
     pub unconfirmed_signups: usize,
     pub finished_messages: usize,
     pub idempotency_keys: usize,
+    pub webhook_deliveries: usize,
 }
 
 fn unconfirmed(cutoff: DbTime) -> impl Fn(&mut AnyConnection) -> Result<Vec<DbUuid>, DbError> {
@@ -58,6 +62,8 @@ pub fn purge(
         .filter(messages::status.eq_any(["sent", "failed"]))
         .filter(messages::created_at.lt(DbTime::new(cutoffs.finished_messages)));
     let signups = unconfirmed(DbTime::new(cutoffs.unconfirmed_signups))(conn)?;
+    let deliveries = webhook_inbox::table
+        .filter(webhook_inbox::received_at.lt(DbTime::new(cutoffs.webhook_deliveries)));
     if dry_run {
         return Ok(Purged {
             login_events: usize::try_from(old_logins.count().get_result::<i64>(conn)?).unwrap_or(0),
@@ -65,6 +71,8 @@ pub fn purge(
             finished_messages: usize::try_from(finished.count().get_result::<i64>(conn)?)
                 .unwrap_or(0),
             idempotency_keys: idempotency::purge_expired(conn, cutoffs.idempotency_keys, true)?,
+            webhook_deliveries: usize::try_from(deliveries.count().get_result::<i64>(conn)?)
+                .unwrap_or(0),
         });
     }
     let login_events = diesel::delete(old_logins).execute(conn)?;
@@ -80,6 +88,7 @@ pub fn purge(
         unconfirmed_signups,
         finished_messages,
         idempotency_keys: idempotency::purge_expired(conn, cutoffs.idempotency_keys, false)?,
+        webhook_deliveries: diesel::delete(deliveries).execute(conn)?,
     })
 }
 

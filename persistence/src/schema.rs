@@ -89,6 +89,8 @@ diesel::table! {
         created_at -> UtcTimestamp,
         last_used_at -> Nullable<UtcTimestamp>,
         revoked_at -> Nullable<UtcTimestamp>,
+        previous_webhook_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<UtcTimestamp>,
     }
 }
 
@@ -413,6 +415,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    webhook_inbox (id) {
+        id -> Uuid,
+        integration_id -> Uuid,
+        webhook_id -> Text,
+        event_type -> Text,
+        changed_at -> UtcTimestamp,
+        received_at -> UtcTimestamp,
+        payload -> Text,
+        outcome -> Text,
+        detail -> Nullable<Text>,
+        customer_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::{UtcTimestamp, Uuid};
+
+    external_bookings (integration_id, external_id) {
+        integration_id -> Uuid,
+        external_id -> Text,
+        booking_id -> Nullable<Uuid>,
+        state -> Text,
+        changed_at -> UtcTimestamp,
+    }
+}
+
 diesel::joinable!(consents -> customers (customer_id));
 diesel::joinable!(privacy_requests -> customers (customer_id));
 diesel::joinable!(customers -> accounts (account_id));
@@ -440,6 +473,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     consents,
     customers,
+    external_bookings,
     idempotency_keys,
     integrations,
     lessons,
@@ -453,4 +487,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     surveys,
     uniikkilista_subscriptions,
     uniikkilista_tokens,
+    webhook_inbox,
 );

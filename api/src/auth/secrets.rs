@@ -19,6 +19,14 @@ pub fn random_token(bytes: usize) -> String {
 
 /// SHA-256, hex: how high-entropy secrets (tokens, keys) are stored. They need no slow hash:
 /// 256 random bits cannot be guessed.
+/// A fresh webhook signing secret in the Standard Webhooks form (`whsec_` and 32 random
+/// bytes in base64).
+pub fn webhook_secret() -> String {
+    let mut key = [0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    domain::webhook::secret_from(&key)
+}
+
 pub fn sha256_hex(secret: &str) -> String {
     sha256_hex_bytes(secret.as_bytes())
 }

@@ -37,8 +37,7 @@ fn standing(
     booking: &Booking,
 ) -> Result<Standing, ApiError> {
     if let Some(account) = policy::own_account(&caller.principal) {
-        let own = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
-        return if own.id == booking.customer_id {
+        return if speaks_for(conn, account, booking.customer_id, Utc::now())? {
             Ok(Standing::Own)
         } else {
             Err(ApiError::NotFound)
@@ -51,6 +50,34 @@ fn standing(
         }
         _ => Ok(Standing::Manager),
     }
+}
+
+/// Whether the customer logged in as `account` acts for customer `id`: it is their own record,
+/// or a minor whose guardian's email, as the school recorded it, is their login.
+fn speaks_for(
+    conn: &mut AnyConnection,
+    account: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let own = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
+    if own.id == id {
+        return Ok(true);
+    }
+    let Some(login) = persistence::accounts::find(conn, account)? else {
+        return Ok(false);
+    };
+    let Some(minor) = customers::find(conn, id, customers::CustomerScope::All)? else {
+        return Ok(false);
+    };
+    let guardian_email = minor
+        .profile
+        .guardian
+        .as_ref()
+        .and_then(|g| g.email.as_ref());
+    Ok(minor.erased_at.is_none()
+        && minor.profile.is_minor(now.date_naive())
+        && guardian_email.is_some_and(|email| email.as_str().eq_ignore_ascii_case(&login.email)))
 }
 
 fn field(name: &str, code: FieldCode, message: &str) -> ApiError {
@@ -74,14 +101,15 @@ fn booker(
     }
     let (id, source) = if let Some(account) = policy::own_account(&caller.principal) {
         let own = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
-        if body.customer_id.is_some_and(|n| n != own.id) {
+        let id = body.customer_id.unwrap_or(own.id);
+        if !speaks_for(conn, account, id, now)? {
             return Err(field(
                 "customer_id",
                 FieldCode::NotAllowed,
-                "you book for yourself; leave customer_id out",
+                "you book for yourself (leave customer_id out) or for a minor whose guardian you are",
             ));
         }
-        (own.id, BookingSource::Customer)
+        (id, BookingSource::Customer)
     } else {
         caller.require(Action::ManageBookings)?;
         let source = if integration {
@@ -174,37 +202,48 @@ pub async fn create(
     caller: Caller,
     body: NewBooking,
 ) -> Result<BookingView, ApiError> {
-    let actor = actor_of(&caller);
     let settings = state.settings.clone();
     let entry = caller.entry(AuditAction::BookingCreate);
     state
         .writer
         .write_audited(entry, move |conn, now| {
-            let (customer, source) = booker(conn, &caller, &body, now)?;
-            let lesson = bookable(conn, body.lesson_id, now)?;
-            take_place(conn, &lesson, customer.id, None, now)?;
-            let new = StoredBooking {
-                lesson_id: lesson.id,
-                customer_id: customer.id,
-                starts_at: lesson.starts_at,
-                ends_at: lesson.ends_at,
-                source,
-            };
-            let booking = bookings::insert(conn, &new, actor, now).map_err(constraint_refusal)?;
-            let told = (&lesson, None);
-            notices::tell(
-                conn,
-                &settings,
-                &customer,
-                &booking,
-                told,
-                Occasion::Booked,
-                now,
-            )?;
-            let touched = Touched::thing(booking.id, Some(customer.id));
-            Ok((with_history(conn, booking)?, touched))
+            book_in(conn, &caller, &body, &settings, now)
         })
         .await
+}
+
+/// Books in the caller's transaction (a request of its own, or a webhook's event).
+pub fn book_in(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    body: &NewBooking,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<(BookingView, Touched), ApiError> {
+    let (customer, source) = booker(conn, caller, body, now)?;
+    let lesson = bookable(conn, body.lesson_id, now)?;
+    take_place(conn, &lesson, customer.id, None, now)?;
+    let new = StoredBooking {
+        lesson_id: lesson.id,
+        customer_id: customer.id,
+        starts_at: lesson.starts_at,
+        ends_at: lesson.ends_at,
+        source,
+    };
+    let booking =
+        bookings::insert(conn, &new, actor_of(caller), now).map_err(constraint_refusal)?;
+    let told = (&lesson, None);
+    notices::tell(
+        conn,
+        settings,
+        &customer,
+        &booking,
+        told,
+        Occasion::Booked,
+        now,
+    )?;
+    let touched = Touched::thing(booking.id, Some(customer.id));
+    Ok((with_history(conn, booking)?, touched))
 }
 
 fn with_history(conn: &mut AnyConnection, booking: Booking) -> Result<BookingView, ApiError> {
@@ -273,28 +312,38 @@ fn left_lesson(
 }
 
 pub async fn cancel(state: &AppState, caller: Caller, id: Uuid) -> Result<BookingView, ApiError> {
-    let actor = actor_of(&caller);
     let settings = state.settings.clone();
-    let cut_off = state.settings.calendar.cut_off();
     let entry = caller.entry(AuditAction::BookingCancel);
     state
         .writer
         .write_audited(entry, move |conn, now| {
-            let (booking, customer, late) = changeable(conn, &caller, id, cut_off, now)?;
-            let changed = bookings::change_status(
-                conn,
-                &booking,
-                BookingStatus::Cancelled,
-                BookingEvent::Cancelled,
-                late,
-                None,
-                actor,
-                now,
-            )?;
-            let outcome = (changed, Occasion::Cancelled);
-            left_lesson(conn, &settings, outcome, &booking, &customer, now)
+            cancel_in(conn, &caller, id, &settings, now)
         })
         .await
+}
+
+/// Cancels in the caller's transaction.
+pub fn cancel_in(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: Uuid,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<(BookingView, Touched), ApiError> {
+    let cut_off = settings.calendar.cut_off();
+    let (booking, customer, late) = changeable(conn, caller, id, cut_off, now)?;
+    let changed = bookings::change_status(
+        conn,
+        &booking,
+        BookingStatus::Cancelled,
+        BookingEvent::Cancelled,
+        late,
+        None,
+        actor_of(caller),
+        now,
+    )?;
+    let outcome = (changed, Occasion::Cancelled);
+    left_lesson(conn, settings, outcome, &booking, &customer, now)
 }
 
 pub async fn reschedule(
@@ -303,37 +352,48 @@ pub async fn reschedule(
     id: Uuid,
     body: Reschedule,
 ) -> Result<BookingView, ApiError> {
-    let actor = actor_of(&caller);
     let settings = state.settings.clone();
-    let cut_off = settings.calendar.cut_off();
     let entry = caller.entry(AuditAction::BookingReschedule);
     state
         .writer
         .write_audited(entry, move |conn, now| {
-            let (booking, customer, _) = changeable(conn, &caller, id, cut_off, now)?;
-            if booking.lesson_id == body.lesson_id {
-                return Err(field(
-                    "lesson_id",
-                    FieldCode::Unchanged,
-                    "the booking is on this lesson already",
-                ));
-            }
-            let lesson = bookable(conn, body.lesson_id, now)?;
-            take_place(conn, &lesson, booking.customer_id, Some(booking.id), now)?;
-            let moved = bookings::move_to(
-                conn,
-                &booking,
-                lesson.id,
-                (lesson.starts_at, lesson.ends_at),
-                None,
-                actor,
-                now,
-            )
-            .map_err(constraint_refusal)?;
-            let outcome = (moved, Occasion::Moved);
-            left_lesson(conn, &settings, outcome, &booking, &customer, now)
+            reschedule_in(conn, &caller, id, body.lesson_id, &settings, now)
         })
         .await
+}
+
+/// Moves the booking to `lesson_id` in the caller's transaction.
+pub fn reschedule_in(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: Uuid,
+    lesson_id: Uuid,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<(BookingView, Touched), ApiError> {
+    let cut_off = settings.calendar.cut_off();
+    let (booking, customer, _) = changeable(conn, caller, id, cut_off, now)?;
+    if booking.lesson_id == lesson_id {
+        return Err(field(
+            "lesson_id",
+            FieldCode::Unchanged,
+            "the booking is on this lesson already",
+        ));
+    }
+    let lesson = bookable(conn, lesson_id, now)?;
+    take_place(conn, &lesson, booking.customer_id, Some(booking.id), now)?;
+    let moved = bookings::move_to(
+        conn,
+        &booking,
+        lesson.id,
+        (lesson.starts_at, lesson.ends_at),
+        None,
+        actor_of(caller),
+        now,
+    )
+    .map_err(constraint_refusal)?;
+    let outcome = (moved, Occasion::Moved);
+    left_lesson(conn, settings, outcome, &booking, &customer, now)
 }
 
 /// One booking with its history: the customer's own, or for staff who reach the customer, or

@@ -130,10 +130,7 @@ fn subject_of(owner: Owner) -> Option<Uuid> {
 
 fn issued(state: &AppState, feed: Feed, token: &str) -> IssuedCalendarFeed {
     IssuedCalendarFeed {
-        url: format!(
-            "{}/api/v1/calendar-feeds/ics/{token}",
-            state.settings.http.public_url
-        ),
+        url: format!("{}/api/v1/ical/{token}", state.settings.http.public_url),
         feed: feed.into(),
     }
 }

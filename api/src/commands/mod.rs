@@ -162,6 +162,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 println!("  unconfirmed UniikkiLista sign-ups older than 7 days: {}", report.unconfirmed_signups);
                 println!("  finished messages older than 12 months: {}", report.finished_messages);
                 println!("  idempotency keys older than 24 hours: {}", report.idempotency_keys);
+                println!("  webhook deliveries older than 30 days: {}", report.webhook_deliveries);
                 println!("  inactive customers (erased): {}", report.inactive_customers);
                 Ok(())
             }

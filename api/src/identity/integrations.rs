@@ -112,7 +112,7 @@ pub async fn create(
     scopes.sort();
     scopes.dedup();
     let (api_key, key_prefix, key_hash) = secrets::new_api_key();
-    let webhook_secret = secrets::random_token(32);
+    let webhook_secret = secrets::webhook_secret();
     let secret_for_db = webhook_secret.clone();
     let creator = match caller.principal {
         crate::auth::Principal::Account { id, .. } => Some(id),
@@ -158,6 +158,45 @@ pub async fn list(
     })
     .await?;
     Ok(page(rows, limit, |i| i.id, IntegrationView::from))
+}
+
+/// A new webhook secret, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"webhook_secret": "whsec_ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=",
+    "previous_valid_until": "2026-12-08T10:00:00Z"}))]
+pub struct RotatedWebhookSecret {
+    /// Signs the integration's webhooks from now on (Standard Webhooks form). Store it now.
+    #[schema(min_length = 50, max_length = 60, pattern = "^whsec_[A-Za-z0-9+/]+=*$")]
+    pub webhook_secret: String,
+    /// Until when the previous secret still verifies.
+    pub previous_valid_until: chrono::DateTime<chrono::Utc>,
+}
+
+/// How long a rotated-out webhook secret keeps verifying.
+const SECRET_GRACE: chrono::Duration = chrono::Duration::hours(24);
+
+pub async fn rotate_webhook_secret(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+) -> Result<RotatedWebhookSecret, ApiError> {
+    let secret = secrets::webhook_secret();
+    let stored = secret.clone();
+    let entry = caller.entry(AuditAction::IntegrationRotateWebhookSecret);
+    let until = state
+        .writer
+        .write_audited(entry, move |conn, now| {
+            let until = now + SECRET_GRACE;
+            if !persistence::webhooks::rotate_secret(conn, id, &stored, until)? {
+                return Err(ApiError::NotFound);
+            }
+            Ok((until, Touched::thing(id, None)))
+        })
+        .await?;
+    Ok(RotatedWebhookSecret {
+        webhook_secret: secret,
+        previous_valid_until: until,
+    })
 }
 
 pub async fn revoke(state: &AppState, caller: Caller, id: Uuid) -> Result<(), ApiError> {

@@ -25,6 +25,7 @@ pub struct RetentionReport {
     pub finished_messages: usize,
     pub inactive_customers: usize,
     pub idempotency_keys: usize,
+    pub webhook_deliveries: usize,
 }
 
 fn cutoffs(settings: &Settings) -> Cutoffs {
@@ -36,6 +37,7 @@ fn cutoffs(settings: &Settings) -> Cutoffs {
         finished_messages: now - chrono::Duration::days(365),
         inactive_customers: now - chrono::Duration::days(365 * years),
         idempotency_keys: now,
+        webhook_deliveries: now - chrono::Duration::days(30),
     }
 }
 
@@ -93,6 +95,7 @@ pub fn run(
         finished_messages: purged.finished_messages,
         inactive_customers: inactive.len(),
         idempotency_keys: purged.idempotency_keys,
+        webhook_deliveries: purged.webhook_deliveries,
     })
 }
 

@@ -114,7 +114,7 @@ pub async fn revoke_calendar_feed(
         content_type = "text/calendar", body = String,
         headers(("Cache-Control" = String, description = "`private, max-age=300`"))))
 )]
-#[get("/calendar-feeds/ics/{token}")]
+#[get("/ical/{token}")]
 pub async fn read_calendar_feed(
     state: web::Data<AppState>,
     token: web::Path<String>,

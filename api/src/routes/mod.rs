@@ -19,6 +19,7 @@ mod staff;
 mod surveys;
 pub mod table;
 mod uniikkilista;
+mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(consents::configure)
             .configure(lessons::configure)
             .configure(bookings::configure)
-            .configure(calendar_feeds::configure),
+            .configure(calendar_feeds::configure)
+            .configure(webhooks::configure),
     );
 }

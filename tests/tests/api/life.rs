@@ -226,6 +226,48 @@ pub async fn a_full_life_in_the_register(app: &TestApp) -> (String, String) {
     );
 
     let admin = app.admin_session().await;
+    // The online calendar pushes a booking of theirs (a signed webhook).
+    let calendar = app
+        .post_json(
+            "/api/v1/integrations",
+            Some(&admin.access_token),
+            &json!({"name": "Kalenteri", "kind": "calendar",
+                "processor": {"company": "Kalenteri Oy", "country": "FI", "in_eea": true}}),
+        )
+        .await
+        .json();
+    let lesson = json!({"teacher_id": teacher, "starts_at": "2030-03-05T12:00:00Z",
+        "ends_at": "2030-03-05T12:45:00Z", "location": {"kind": "room", "room": "Sali"},
+        "kind": "private", "capacity": 1, "price_cents": 4000});
+    let pushed = app
+        .post_json("/api/v1/lessons", Some(&office.access_token), &lesson)
+        .await
+        .json()["id"]
+        .clone();
+    let event = serde_json::to_vec(&json!({"type": "booking.created",
+        "timestamp": "2026-12-07T10:00:00Z",
+        "data": {"booking_id": "kal-kanarialintu", "lesson_id": pushed, "customer_id": customer}}))
+    .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let secret = calendar["webhook_secret"].as_str().unwrap();
+    let request = app
+        .request(
+            Method::POST,
+            &format!(
+                "/api/v1/integrations/{}/webhooks",
+                calendar["id"].as_str().unwrap()
+            ),
+        )
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("webhook-id", "msg_kanarialintu"))
+        .insert_header(("webhook-timestamp", now.to_string()))
+        .insert_header((
+            "webhook-signature",
+            domain::webhook::sign(secret, "msg_kanarialintu", now, &event),
+        ));
+    let reply = TestApp::send(request, Some(event)).await;
+    assert_eq!(reply.json()["outcome"], "applied", "{}", reply.text());
+
     let request = json!({"customer_id": customer, "kind": "access", "description": "Kanarian pyyntö", "identity_verification": "Kanarian passi"});
     let created = app
         .post_json(

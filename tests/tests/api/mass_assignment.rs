@@ -43,6 +43,11 @@ async fn mass_assignment_fields_are_refused_in_every_body(app: TestApp) {
                 assert!(schema.is_null(), "{method} {template}: inline body schema");
                 continue;
             };
+            // Unsigned, a webhook is refused for its signature before its body is read;
+            // `calendar::webhooks` sends signed bodies with fields they may not have.
+            if template.ends_with("/webhooks") {
+                continue;
+            }
             let schema = &schemas[name.rsplit('/').next().unwrap()];
             let example = schema.get("example").cloned().unwrap_or_else(|| json!({}));
             let parameters = operation["parameters"]

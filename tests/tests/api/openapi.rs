@@ -168,7 +168,7 @@ fn every_rate_limited_operation_documents_429() {
         [
             "login: post /api/v1/auth/login",
             "login: post /api/v1/auth/password",
-            "public: get /api/v1/calendar-feeds/ics/{token}",
+            "public: get /api/v1/ical/{token}",
             "public: get /api/v1/lesson-slots",
             "public: post /api/v1/uniikkilista/confirm",
             "public: post /api/v1/uniikkilista/subscriptions",

@@ -96,6 +96,12 @@ catalogue! {
         "A teacher cannot teach two lessons at once, a room cannot hold two, and a customer cannot be booked on two at the same time. `existing_id` names the lesson or booking in the way.";
     CutOffPassed = "cut-off-passed", 409, "Too late to change this booking yourself",
         "The cancellation cut-off before the lesson has passed: only the school can cancel or move the booking now (a late cancellation may be charged). Contact the school.";
+    WebhookSignature = "webhook-signature", 401, "The webhook signature does not verify",
+        "No `v1` signature in `webhook-signature` matches the integration's webhook secret over `webhook-id.webhook-timestamp.body` (Standard Webhooks). Check the secret (after a rotation the old one works for 24 hours) and that the body is signed exactly as sent.";
+    WebhookStale = "webhook-stale", 400, "The webhook timestamp is too far from now",
+        "`webhook-timestamp` must be within five minutes of the server's clock, so that a captured delivery cannot be replayed later. Check the sender's clock; sign again with the current time.";
+    WebhookReplayed = "webhook-replayed", 400, "This webhook was received already",
+        "The integration sent this `webhook-id` before; the first delivery was applied and this one changed nothing. Send a new change with a new `webhook-id`.";
     PreconditionFailed = "precondition-failed", 412, "The resource has changed since you read it",
         "`If-Match` named a version that is no longer current. Fetch the resource again, reapply the change and retry with its new `ETag`.";
     PreconditionRequired = "precondition-required", 428, "Send If-Match with the version you read",

@@ -4,6 +4,7 @@ mod calendar;
 mod catalogue;
 mod fallback;
 mod problem;
+mod webhook;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -14,6 +15,7 @@ pub use calendar::CalendarRefusal;
 pub use catalogue::{PROBLEM_BASE, ProblemType};
 pub use fallback::{path_config, query_config, unmatched_route};
 pub use problem::{FieldError, Problem};
+pub use webhook::WebhookRefusal;
 
 use crate::request_context;
 
@@ -60,6 +62,9 @@ pub enum ApiError {
     /// The calendar refused a booking or a lesson: full, gone, overlapping, too late.
     #[error("calendar refused: {0:?}")]
     Calendar(CalendarRefusal),
+    /// A webhook delivery refused before anything was applied.
+    #[error("webhook refused: {0:?}")]
+    Webhook(WebhookRefusal),
     /// An `Idempotency-Key` sent again with a different request.
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
@@ -113,6 +118,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => ProblemType::MethodNotAllowed,
             Self::Conflict { .. } => ProblemType::Conflict,
             Self::Calendar(refusal) => refusal.kind(),
+            Self::Webhook(refusal) => refusal.kind(),
             Self::IdempotencyKeyReused => ProblemType::IdempotencyKeyReused,
             Self::PreconditionFailed => ProblemType::PreconditionFailed,
             Self::PreconditionRequired => ProblemType::PreconditionRequired,
@@ -144,6 +150,7 @@ impl ApiError {
             ),
             Self::Conflict { detail, .. } => Some(detail.clone()),
             Self::Calendar(refusal) => Some(refusal.detail()),
+            Self::Webhook(refusal) => Some(refusal.detail()),
             Self::IdempotencyKeyReused => Some(
                 "send a new key with a new request; a key repeats only the request it came with"
                     .to_owned(),
@@ -210,6 +217,12 @@ impl ResponseError for ApiError {
         match self {
             Self::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"uniikki\""));
+            }
+            Self::Webhook(WebhookRefusal::Signature) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    "WebhookSignature realm=\"uniikki\"",
+                ));
             }
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));

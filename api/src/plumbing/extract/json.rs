@@ -47,17 +47,34 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limits = req.app_data::<BodyLimit>().copied().unwrap_or_default();
-        let checked = check_headers(req, limits.max_bytes);
-        let payload = payload.take();
+        let raw = RawJson::from_request(req, payload);
         Box::pin(async move {
-            checked?;
-            let body = read_limited(payload, limits).await?;
+            let RawJson(body) = raw.await?;
             let value: T = parse(&body)?;
             value
                 .validate()
                 .map_err(|e| ApiError::Validation(field_errors(&e)))?;
             Ok(Json(value))
+        })
+    }
+}
+
+/// A JSON body's raw bytes, read within the size and time limits but not parsed: for
+/// signatures that must be checked over the exact bytes sent (webhooks).
+#[derive(Debug)]
+pub struct RawJson(pub web::Bytes);
+
+impl FromRequest for RawJson {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limits = req.app_data::<BodyLimit>().copied().unwrap_or_default();
+        let checked = check_headers(req, limits.max_bytes);
+        let payload = payload.take();
+        Box::pin(async move {
+            checked?;
+            Ok(RawJson(read_limited(payload, limits).await?.freeze()))
         })
     }
 }

@@ -5,4 +5,4 @@ pub(crate) mod schema;
 mod strict;
 
 pub(crate) use json::read_limited;
-pub use json::{BodyLimit, Json, field_errors, parse};
+pub use json::{BodyLimit, Json, RawJson, field_errors, parse};

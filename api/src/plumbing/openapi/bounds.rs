@@ -29,7 +29,7 @@ fn header_rule(name: &str) -> Option<(usize, Value)> {
         // A quoted version: `"9223372036854775807"`.
         "ETag" => (21, json!({"pattern": "^\"[0-9]{1,19}\"$"})),
         "Location" => (2048, json!({"format": "uri-reference"})),
-        "WWW-Authenticate" => (200, json!({"pattern": "^Bearer"})),
+        "WWW-Authenticate" => (200, json!({"pattern": "^(Bearer|WebhookSignature) "})),
         "Access-Control-Allow-Origin" => (2048, json!({"format": "uri"})),
         "Cache-Control" => (40, json!({"pattern": "^[a-z0-9=, -]+$"})),
         _ => return None,

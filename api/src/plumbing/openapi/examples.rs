@@ -80,11 +80,16 @@ fn written() -> Vec<(&'static str, Value)> {
                 "free_places": 1, "price_cents": 4500}),
         ),
         ("BookingView", booking()),
+        (
+            "WebhookReceipt",
+            json!({"id": "01938a45-6666-7777-8888-9999aaaabbbb", "webhook_id": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+                "outcome": "applied", "booking_id": BOOKING_ID, "problem": null}),
+        ),
         ("CalendarFeedView", feed()),
         (
             "IssuedCalendarFeed",
             json!({"feed": feed(),
-                "url": "https://rekisteri.uniikkiaani.fi/api/v1/calendar-feeds/ics/q3Jd8V0x2LmT7rYpKc4NwZs6HbUe1AfG"}),
+                "url": "https://rekisteri.uniikkiaani.fi/api/v1/ical/q3Jd8V0x2LmT7rYpKc4NwZs6HbUe1AfG"}),
         ),
         (
             "CreatedIntegration",

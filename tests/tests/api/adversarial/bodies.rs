@@ -32,10 +32,13 @@ async fn send(
     TestApp::send(request, Some(body)).await
 }
 
+/// The operations with a JSON body that is read as such. The webhook receiver checks the
+/// signature over the raw body before reading it, so an unsigned body is refused for its
+/// missing signature, never for its shape (`calendar::webhooks` attacks it signed and not).
 fn with_body(operations: Vec<Operation>) -> Vec<Operation> {
     let with: Vec<Operation> = operations
         .into_iter()
-        .filter(|op| op.body.is_some())
+        .filter(|op| op.body.is_some() && !op.template.ends_with("/webhooks"))
         .collect();
     assert!(
         with.len() >= 15,

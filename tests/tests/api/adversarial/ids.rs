@@ -81,6 +81,11 @@ async fn someone_elses_ids_reach_nothing(app: TestApp) {
         let Some(id) = theirs.id_for(&op.template) else {
             continue;
         };
+        // A webhook's path names its sender and its signature proves it: nobody's record is
+        // reached by the id (`calendar::webhooks` sends with wrong secrets and unknown ids).
+        if op.template.ends_with("/webhooks") {
+            continue;
+        }
         let path = op.template.replacen("{id}", id, 1);
         // Other parameters (a consent purpose) keep the sample value of the contract.
         let path = op

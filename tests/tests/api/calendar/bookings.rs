@@ -440,3 +440,58 @@ async fn the_calendar_books_a_person_by_email_matching_or_making_the_customer(ap
 }
 
 on_both_backends!(the_calendar_books_a_person_by_email_matching_or_making_the_customer);
+
+async fn a_guardian_books_and_cancels_for_their_minor_and_no_one_else(app: TestApp) {
+    let school = School::open(&app).await;
+    let (_, guardian) = app
+        .customer_with_login(&school.office, "huoltaja@example.fi", json!({}))
+        .await;
+    let (_, stranger) = app
+        .customer_with_login(&school.office, "naapuri@example.fi", json!({}))
+        .await;
+    let minor = json!({"first_name": "Pikku", "last_name": "Laulaja", "birth_date": "2016-02-02",
+        "email": "pikku@example.fi",
+        "guardian": {"name": "Iso Laulaja", "email": "Huoltaja@Example.fi"}});
+    let minor = app
+        .post_json("/api/v1/customers", Some(&school.office), &minor)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let adult = create_customer(&app, &school.office, "Aikuinen").await;
+    let lesson_id = create_lesson(
+        &app,
+        &school.office,
+        &lesson(&school.teacher, &in_future(Duration::days(9)), 45, None),
+    )
+    .await;
+
+    for (token, customer) in [(&stranger, &minor), (&guardian, &adult)] {
+        let refused = book(&app, token, &lesson_id, Some(customer)).await;
+        assert_eq!(
+            refused.error_fields(),
+            ["customer_id"],
+            "{}",
+            refused.text()
+        );
+    }
+    let booked = book(&app, &guardian, &lesson_id, Some(&minor)).await;
+    assert_eq!(booked.status, 201, "{}", booked.text());
+    let booking = booked.json();
+    assert_eq!(
+        (&booking["customer_id"], &booking["source"]),
+        (&json!(minor), &json!("customer"))
+    );
+    let id = booking["id"].as_str().unwrap();
+    let path = format!("/api/v1/bookings/{id}");
+    assert_eq!(app.get_as(&path, &guardian).await.status, 200);
+    assert_eq!(app.get_as(&path, &stranger).await.status, 404);
+    let cancel = format!("/api/v1/bookings/{id}/cancel");
+    assert_eq!(post(&app, &cancel, &stranger).await.status, 404);
+    let cancelled = post(&app, &cancel, &guardian).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text());
+    assert_eq!(cancelled.json()["status"], "cancelled");
+}
+
+on_both_backends!(a_guardian_books_and_cancels_for_their_minor_and_no_one_else);

@@ -171,12 +171,7 @@ async fn owners_make_rotate_and_revoke_feeds_of_their_own_calendars(app: TestApp
     let listed = app.get_as("/api/v1/calendar-feeds", &token).await.json();
     assert_eq!(listed["items"], json!([]));
     // A token of the wrong form is simply unknown.
-    assert_eq!(
-        app.get("/api/v1/calendar-feeds/ics/..%2F..%2Fetc")
-            .await
-            .status,
-        404
-    );
+    assert_eq!(app.get("/api/v1/ical/..%2F..%2Fetc").await.status, 404);
 }
 
 on_both_backends!(owners_make_rotate_and_revoke_feeds_of_their_own_calendars);

@@ -5,6 +5,7 @@ mod feeds;
 mod lessons;
 mod messages;
 mod races;
+mod webhooks;
 
 use domain::Role;
 use serde_json::{Value, json};

@@ -64,6 +64,7 @@ pub(super) fn rows(f: &Fixtures) -> Vec<Row> {
         cancel_booking,
         feed,
         feed_token,
+        spare_id,
         ..
     } = f;
     vec![
@@ -198,7 +199,7 @@ pub(super) fn rows(f: &Fixtures) -> Vec<Row> {
         // The secret URL is the credential: whoever holds it reads the calendar.
         Row {
             method: Method::GET,
-            path: format!("/api/v1/calendar-feeds/ics/{feed_token}"),
+            path: format!("/api/v1/ical/{feed_token}"),
             body: None,
             expect: public(200),
         },
@@ -221,6 +222,23 @@ pub(super) fn rows(f: &Fixtures) -> Vec<Row> {
             expect: |w| match w {
                 Who::Teacher => 204,
                 Who::Customer | Who::Admin => 404,
+                Who::Anonymous => 401,
+                _ => 403,
+            },
+        },
+        // The signature is the credential: without the Standard Webhooks headers, nobody.
+        Row {
+            method: Method::POST,
+            path: format!("/api/v1/integrations/{spare_id}/webhooks"),
+            body: Some(json!({})),
+            expect: public(400),
+        },
+        Row {
+            method: Method::POST,
+            path: format!("/api/v1/integrations/{spare_id}/webhook-secret"),
+            body: None,
+            expect: |w| match w {
+                Who::Admin => 200,
                 Who::Anonymous => 401,
                 _ => 403,
             },

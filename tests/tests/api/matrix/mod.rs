@@ -98,6 +98,7 @@ fn public(status: u16) -> fn(Who) -> u16 {
     match status {
         200 => |_| 200,
         202 => |_| 202,
+        400 => |_| 400,
         401 => |_| 401,
         422 => |_| 422,
         _ => unreachable!(),
