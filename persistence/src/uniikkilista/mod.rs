@@ -14,7 +14,7 @@ use crate::sql_types::{DbTime, DbUuid};
 
 mod tokens;
 
-pub use tokens::{TokenPurpose, add_token, confirm, unsubscribe};
+pub use tokens::{TokenPurpose, add_token, confirm, token_language, unsubscribe};
 
 /// A subscription.
 #[derive(Debug, Clone)]

@@ -68,6 +68,22 @@ fn live_token(
         .transpose()
 }
 
+/// The language of the subscription a live token belongs to, for the page a link lands on.
+/// Reads only: opening a link changes nothing.
+pub fn token_language(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DbError> {
+    Ok(t::table
+        .inner_join(s::table)
+        .filter(t::token_hash.eq(token_hash))
+        .filter(t::expires_at.gt(DbTime::new(now)))
+        .select(s::language)
+        .first(conn)
+        .optional()?)
+}
+
 /// Confirms the channel a confirmation token was sent on. A token works once.
 pub fn confirm(
     conn: &mut AnyConnection,

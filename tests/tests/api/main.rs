@@ -23,6 +23,7 @@ mod mass_assignment;
 mod matrix;
 mod openapi;
 mod ownership;
+mod pages;
 mod persistence;
 mod privacy_map;
 mod privacy_requests;
