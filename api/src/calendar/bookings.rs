@@ -37,7 +37,8 @@ fn standing(
     booking: &Booking,
 ) -> Result<Standing, ApiError> {
     if let Some(account) = policy::own_account(&caller.principal) {
-        return if speaks_for(conn, account, booking.customer_id, Utc::now())? {
+        let own = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
+        return if own.id == booking.customer_id {
             Ok(Standing::Own)
         } else {
             Err(ApiError::NotFound)
@@ -50,34 +51,6 @@ fn standing(
         }
         _ => Ok(Standing::Manager),
     }
-}
-
-/// Whether the customer logged in as `account` acts for customer `id`: it is their own record,
-/// or a minor whose guardian's email, as the school recorded it, is their login.
-fn speaks_for(
-    conn: &mut AnyConnection,
-    account: Uuid,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<bool, ApiError> {
-    let own = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
-    if own.id == id {
-        return Ok(true);
-    }
-    let Some(login) = persistence::accounts::find(conn, account)? else {
-        return Ok(false);
-    };
-    let Some(minor) = customers::find(conn, id, customers::CustomerScope::All)? else {
-        return Ok(false);
-    };
-    let guardian_email = minor
-        .profile
-        .guardian
-        .as_ref()
-        .and_then(|g| g.email.as_ref());
-    Ok(minor.erased_at.is_none()
-        && minor.profile.is_minor(now.date_naive())
-        && guardian_email.is_some_and(|email| email.as_str().eq_ignore_ascii_case(&login.email)))
 }
 
 fn field(name: &str, code: FieldCode, message: &str) -> ApiError {
@@ -101,15 +74,14 @@ fn booker(
     }
     let (id, source) = if let Some(account) = policy::own_account(&caller.principal) {
         let own = customers::find_by_account(conn, account)?.ok_or(ApiError::NotFound)?;
-        let id = body.customer_id.unwrap_or(own.id);
-        if !speaks_for(conn, account, id, now)? {
+        if body.customer_id.is_some_and(|n| n != own.id) {
             return Err(field(
                 "customer_id",
                 FieldCode::NotAllowed,
-                "you book for yourself (leave customer_id out) or for a minor whose guardian you are",
+                "you book for yourself; leave customer_id out",
             ));
         }
-        (id, BookingSource::Customer)
+        (own.id, BookingSource::Customer)
     } else {
         caller.require(Action::ManageBookings)?;
         let source = if integration {

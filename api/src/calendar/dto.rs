@@ -203,16 +203,13 @@ impl From<Lesson> for SlotView {
     }
 }
 
-/// A booking to make: a customer books for themselves (neither `customer_id` nor `person`) or
-/// for a minor whose guardian they are (the minor's `customer_id`; the guardian's email the
-/// school recorded is their login), staff name the customer by id, the calendar integration
-/// by id or as a `person`.
+/// A booking to make: a customer books for themselves (neither `customer_id` nor `person`),
+/// staff name the customer by id, the calendar integration by id or as a `person`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBooking {
     pub lesson_id: Uuid,
-    /// The customer: staff and the calendar integration; a customer only for a minor whose
-    /// guardian they are.
+    /// The customer; staff and the calendar integration only.
     pub customer_id: Option<Uuid>,
     /// The person who booked in the online calendar (the calendar integration only), named by
     /// `email`: the customer with that email, or else a new customer with source `calendar`
