@@ -40,6 +40,28 @@ impl Background {
         }));
     }
 
+    /// Runs the blocking `job` (database work) on the blocking pool every `interval`; a failed
+    /// round is logged under `what` and the next one comes all the same.
+    pub fn every_blocking<J, R>(&mut self, interval: Duration, what: &'static str, job: J)
+    where
+        J: Fn() -> anyhow::Result<R> + Send + Sync + 'static,
+        R: Send + 'static,
+    {
+        let job = std::sync::Arc::new(job);
+        self.every(interval, move || {
+            let job = job.clone();
+            async move {
+                match actix_web::web::block(move || job()).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(error)) => {
+                        tracing::warn!(error = format!("{error:#}"), job = what, "round failed")
+                    }
+                    Err(error) => tracing::error!(error = %error, job = what, "task failed"),
+                }
+            }
+        });
+    }
+
     /// Tells every job to end and waits until each has.
     pub async fn stop(self) {
         let _ = self.stop.send(true);

@@ -17,6 +17,15 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// Whether `text` could be a token of ours: `lengths` characters of URL-safe base64. Checked
+/// before a lookup, so nothing else (an SMS code, markup) reaches the database.
+pub fn has_token_form(text: &str, lengths: std::ops::RangeInclusive<usize>) -> bool {
+    lengths.contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// SHA-256, hex: how high-entropy secrets (tokens, keys) are stored. They need no slow hash:
 /// 256 random bits cannot be guessed.
 /// A fresh webhook signing secret in the Standard Webhooks form (`whsec_` and 32 random

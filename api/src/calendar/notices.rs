@@ -182,17 +182,7 @@ pub fn spawn_reminders(
     if settings.calendar.reminder().is_none() || settings.delivery.interval_ms == 0 {
         return;
     }
-    background.every(REMINDER_INTERVAL, move || {
-        let (pool, settings) = (pool.clone(), settings.clone());
-        async move {
-            let round = move || remind_due(&pool, &settings, Utc::now());
-            match actix_web::web::block(round).await {
-                Ok(Ok(_)) => {}
-                Ok(Err(error)) => {
-                    tracing::warn!(error = format!("{error:#}"), "reminder round failed")
-                }
-                Err(error) => tracing::error!(error = %error, "reminder task failed"),
-            }
-        }
+    background.every_blocking(REMINDER_INTERVAL, "reminders", move || {
+        remind_due(&pool, &settings, Utc::now())
     });
 }

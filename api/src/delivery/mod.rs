@@ -9,7 +9,6 @@ pub mod transport;
 
 use std::time::Duration;
 
-use actix_web::web;
 use chrono::Utc;
 use persistence::messages::{self, Claimed};
 use persistence::{Pool, write_transaction};
@@ -94,17 +93,7 @@ pub fn spawn_dispatcher(
         return;
     }
     let interval = Duration::from_millis(settings.delivery.interval_ms);
-    let transports = std::sync::Arc::new(transports);
-    background.every(interval, move || {
-        let (pool, transports, settings) = (pool.clone(), transports.clone(), settings.clone());
-        async move {
-            match web::block(move || deliver_due(&pool, &transports, &settings)).await {
-                Ok(Ok(_)) => {}
-                Ok(Err(error)) => {
-                    tracing::warn!(error = format!("{error:#}"), "delivery round failed")
-                }
-                Err(error) => tracing::error!(error = %error, "delivery task failed"),
-            }
-        }
+    background.every_blocking(interval, "delivery", move || {
+        deliver_due(&pool, &transports, &settings)
     });
 }

@@ -124,10 +124,7 @@ const EN: Words = Words {
 
 /// Whether `token` can be a link token at all.
 fn plausible(token: &str) -> bool {
-    (MIN_LINK_TOKEN..=MAX_LINK_TOKEN).contains(&token.len())
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    secrets::has_token_form(token, MIN_LINK_TOKEN..=MAX_LINK_TOKEN)
 }
 
 /// The language of the subscription the token belongs to (Finnish when unknown). Reads only.

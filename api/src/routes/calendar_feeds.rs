@@ -13,14 +13,6 @@ use crate::plumbing::http::{Page, PageQuery, decode_cursor, page_limit};
 use crate::plumbing::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-/// Whether `token` has a feed token's form: 24 random bytes in base64url, 32 characters.
-fn is_token(token: &str) -> bool {
-    token.len() == 32
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
 /// Make a feed URL: a teacher of their lessons, a customer of their bookings (leave both
 /// fields out), an admin for the teacher or customer named. The URL is shown this once.
 #[utoipa::path(
@@ -120,7 +112,8 @@ pub async fn read_calendar_feed(
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let token = token.into_inner();
-    if !is_token(&token) {
+    // 24 random bytes: 32 characters.
+    if !crate::auth::secrets::has_token_form(&token, 32..=32) {
         return Err(ApiError::NotFound);
     }
     let calendar = feeds::render(&state, token).await?;
